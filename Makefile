@@ -1,0 +1,32 @@
+# A short menu; `make help` lists it. Every target sets up .venv first when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test snapshots schemas clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the project with its test tools
+
+run: $(STAMP) ## extract every guide in sources/ into outputs/ (and JSON Schemas into schemas/json/)
+	$(BIN)/python -m pipeline schema --write
+	$(BIN)/python -m pipeline run
+
+test: $(STAMP) ## run the whole test suite (snapshots are compared, never updated)
+	$(BIN)/python -m pytest
+
+snapshots: $(STAMP) ## update the syrupy snapshots after a reviewed change; review the diff
+	$(BIN)/python -m pytest --snapshot-update
+
+clean: ## remove .venv and caches
+	rm -rf $(VENV) .pytest_cache *.egg-info

@@ -1,0 +1,7 @@
+"""Turns vendor technical guides into clean, typed, validated records.
+
+Data walks one way: decode -> parse -> normalize -> validate -> export.
+Only ``pipeline.__main__`` reads ``sources/`` and writes ``outputs/``.
+"""
+
+PIPELINE_VERSION = "0.1.0"

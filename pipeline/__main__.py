@@ -1,0 +1,88 @@
+"""Command line: ``python -m pipeline run [--sources DIR] [--out DIR]``.
+
+The only module that touches the disk: it reads sources, calls the stages and
+writes outputs. Exit status: 0 when every document went through, 1 when any
+document has errors (all others are still written), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.export import export, json_schemas
+from pipeline.run import discover, display_path, extract, mark_duplicate_ids
+from pipeline.validate import ValidatedDoc
+
+SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
+MANAGED = ("*.csv", "documents/*.json")  # files a run owns in the output folder
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="extract every guide in SOURCES into OUT")
+    run.add_argument("--sources", type=Path, default=Path("sources"), help="default: sources/")
+    run.add_argument("--out", type=Path, default=Path("outputs"), help="default: outputs/")
+    schema = commands.add_parser("schema", help="print the JSON Schema of every record type")
+    schema.add_argument("--write", action="store_true", help=f"write them to {SCHEMAS_OUT.name}/")
+    args = parser.parse_args(argv)
+    if args.command == "schema":
+        return schema_command(write=args.write)
+    if not args.sources.is_dir():
+        parser.error(f"--sources {args.sources} is not a folder")
+    return run_command(args.sources, args.out)
+
+
+def run_command(sources: Path, out: Path) -> int:
+    docs = mark_duplicate_ids(
+        extract(path.read_bytes(), display_path(path)) for path in discover(sources)
+    )
+    for doc in docs:
+        report(doc)
+    write_files(out, export(docs), managed=MANAGED)
+    failed = sum(doc.failed for doc in docs)
+    warnings = sum(i.severity == "warning" for doc in docs for i in doc.issues)
+    print(f"{len(docs)} documents: {len(docs) - failed} ok, {failed} with errors, "
+          f"{warnings} warnings; outputs in {display_path(out)}/")
+    return 1 if failed else 0
+
+
+def schema_command(*, write: bool) -> int:
+    schemas = json_schemas()
+    if write:
+        write_files(SCHEMAS_OUT, schemas, managed=("*.schema.json",))
+    else:
+        for name, content in schemas.items():
+            sys.stdout.write(f"// {name}\n{content.decode('utf-8')}")
+    return 0
+
+
+def report(doc: ValidatedDoc) -> None:
+    counts = " ".join(f"{stem}={len(rows)}" for stem, rows in doc.records.items()
+                      if stem not in ("documents",))
+    status = "FAILED" if doc.failed else "ok"
+    print(f"{status:6} {doc.source_path} -> {doc.doc_id} {counts}".rstrip())
+    for issue in doc.issues:
+        where = f":{issue.line}" if issue.line else ""
+        print(f"{issue.severity}: {doc.source_path}{where}: {issue.message}", file=sys.stderr)
+
+
+def write_files(folder: Path, files: dict[str, bytes], managed: Sequence[str]) -> None:
+    """Write changed files only, and remove managed files the run no longer produces."""
+    for relative, content in files.items():
+        path = folder / relative
+        if path.is_file() and path.read_bytes() == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    for pattern in managed:
+        for path in folder.glob(pattern):
+            if path.relative_to(folder).as_posix() not in files:
+                path.unlink()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

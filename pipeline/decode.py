@@ -1,0 +1,63 @@
+"""Bytes to text, once, at the edge; and the format sniffed from the text.
+
+Line endings are normalized to ``\\n`` (CRLF and lone CR alike) without adding
+or removing lines, so line numbers still refer to the file as given.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from pipeline.errors import DocumentError, Issue
+
+_NEWLINES = re.compile(r"\r\n?")
+_HTML_START = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
+_HTML_TAGS = re.compile(r"<(?:p|h[1-6]|table|ul|ol|div|section|article)[\s>]", re.I)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6} \S", re.M)
+_FRONT_MATTER = re.compile(r"\A---\n")
+
+# Suffix hints, used only when the content itself does not say which format it is.
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+
+def decode(data: bytes) -> DecodedText:
+    """Decode a guide's bytes: BOM removed, UTF-8 first, then a detected legacy encoding."""
+    if data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise DocumentError(
+                Issue("decode", "error", "the bytes are not text in UTF-8 or any legacy encoding")
+            ) from None
+        text, encoding = str(best), best.encoding
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise DocumentError(
+            Issue("decode", "error", "the file holds a NUL byte: it is binary, not a guide", line)
+        )
+    return DecodedText(_NEWLINES.sub("\n", text), encoding)
+
+
+def sniff_format(text: str, suffix: str) -> str:
+    """Name the parser for this text: the content decides, the suffix only breaks ties."""
+    head = text[:4096]
+    if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= 3:
+        return "html"
+    if _MARKDOWN_HEADING.search(text) or _FRONT_MATTER.match(text):
+        return "markdown"
+    return SUFFIX_FORMATS.get(suffix.lower(), "text")

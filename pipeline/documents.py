@@ -1,0 +1,22 @@
+"""What every stage knows about the source file a document came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.blocks import Block
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    source_path: str  # relative to the working directory, '/'-separated
+    source_sha256: str
+    source_format: str  # the parser that read it
+    encoding: str
+    fallback_id: str  # the file's name, the doc_id when the guide gives no catalog number
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDoc:
+    source: SourceInfo
+    blocks: tuple[Block, ...]

@@ -1,0 +1,27 @@
+"""Problems found in a document, collected rather than raised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Stage = Literal["read", "decode", "parse", "normalize", "validate", "export"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem in one document: an error withholds its records, a warning does not."""
+
+    stage: Stage
+    severity: Severity
+    message: str
+    line: int | None = None
+
+
+class DocumentError(Exception):
+    """A document that cannot be read at all; carries the issue to report."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue

@@ -1,0 +1,105 @@
+"""The export stage: validated documents to file contents (CSV, JSON, JSON Schema).
+
+Pure: it returns ``{relative path: bytes}`` and the entry point writes them.
+Files are byte-stable: UTF-8 without BOM, ``\\n`` line endings, rows sorted by
+document then in document order, no timestamps, no absolute paths.
+
+CSV cells: empty for missing, ``true``/``false`` for booleans, lists joined by
+``;``, floats in Python's shortest round-trip form (the same on every platform).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from pipeline import PIPELINE_VERSION
+from pipeline.errors import Issue
+from pipeline.validate import ValidatedDoc
+from schemas.records import RECORD_TYPES, SCHEMA_VERSION, ErrorRecord, Record
+
+DOCUMENTS_DIR = "documents"  # one JSON file per document
+SCHEMAS_DIR = "json"  # JSON Schema files, under schemas/
+
+
+def export(docs: Sequence[ValidatedDoc]) -> dict[str, bytes]:
+    """All output files of a run, keyed by their path relative to the output folder."""
+    ordered = sorted(docs, key=lambda d: (d.doc_id, d.source_path))
+    files: dict[str, bytes] = {}
+    for stem, model in RECORD_TYPES.items():
+        if stem == "errors":
+            rows: Iterable[Record] = error_records(ordered)
+        else:
+            rows = (r for d in ordered for r in d.records.get(stem, []))
+        files[f"{stem}.csv"] = to_csv(rows, list(model.model_fields))
+    for doc in ordered:
+        if doc.records:
+            files[f"{DOCUMENTS_DIR}/{doc.doc_id}.json"] = document_json(doc)
+    return files
+
+
+def json_schemas() -> dict[str, bytes]:
+    """The JSON Schema of every record type, keyed by file name."""
+    return {
+        f"{stem}.schema.json": _json_bytes(
+            {"$comment": f"schema version {SCHEMA_VERSION}", **model.model_json_schema()}
+        )
+        for stem, model in RECORD_TYPES.items()
+    }
+
+
+def error_records(docs: Iterable[ValidatedDoc]) -> list[ErrorRecord]:
+    return [error_record(doc, issue) for doc in docs for issue in doc.issues]
+
+
+def error_record(doc: ValidatedDoc, issue: Issue) -> ErrorRecord:
+    return ErrorRecord(
+        doc_id=doc.doc_id,
+        source_path=doc.source_path,
+        stage=issue.stage,
+        line=issue.line,
+        severity=issue.severity,
+        message=issue.message,
+    )
+
+
+def to_csv(records: Iterable[Record], columns: list[str]) -> bytes:
+    rows = [[csv_cell(value) for value in r.model_dump().values()] for r in records]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(csv_cell(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def document_json(doc: ValidatedDoc) -> bytes:
+    body: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "pipeline_version": PIPELINE_VERSION,
+        "doc_id": doc.doc_id,
+    }
+    for stem in RECORD_TYPES:
+        if stem == "errors":
+            body[stem] = [r.model_dump(mode="json") for r in error_records([doc])]
+        else:
+            body[stem] = [r.model_dump(mode="json") for r in doc.records.get(stem, [])]
+    return _json_bytes(body)
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

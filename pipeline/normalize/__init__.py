@@ -1,0 +1,54 @@
+"""The normalize stage: blocks to a normalized document, by small ordered rules.
+
+Each rule takes the draft document and returns a new one; the order matters
+and is read top to bottom (metadata before boilerplate, because the "To cite"
+line names the vendor whose chrome goes; sections before the extractors that
+need them; citations last, once every block's role is known).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipeline.documents import ParsedDoc
+from pipeline.normalize.boilerplate import drop_boilerplate
+from pipeline.normalize.citations import extract_citations
+from pipeline.normalize.figures import extract_figures
+from pipeline.normalize.metadata import doc_id_for, read_metadata
+from pipeline.normalize.model import Draft, NormalizedDoc
+from pipeline.normalize.protocols import extract_protocols
+from pipeline.normalize.references import extract_references
+from pipeline.normalize.sections import build_sections
+from pipeline.normalize.tables import extract_tables
+
+Rule = Callable[[Draft], Draft]
+
+RULES: list[tuple[str, Rule]] = [
+    ("metadata", read_metadata),
+    ("boilerplate", drop_boilerplate),
+    ("sections", build_sections),
+    ("references", extract_references),
+    ("figures", extract_figures),
+    ("tables", extract_tables),
+    ("protocols", extract_protocols),
+    ("citations", extract_citations),
+]
+
+
+def normalize(parsed: ParsedDoc) -> NormalizedDoc:
+    """Normalize one parsed document."""
+    draft = Draft(blocks=parsed.blocks)
+    for _name, rule in RULES:
+        draft = rule(draft)
+    return NormalizedDoc(
+        source=parsed.source,
+        doc_id=doc_id_for(draft.metadata, parsed.source.fallback_id),
+        metadata=draft.metadata,
+        sections=draft.sections,
+        tables=draft.tables,
+        protocols=draft.protocols,
+        references=draft.references,
+        citations=draft.citations,
+        figures=draft.figures,
+        issues=draft.issues,
+    )

@@ -1,0 +1,60 @@
+"""Vendor boilerplate out of the body: offers, chrome, disclaimer, contact footer.
+
+Two kinds of rule. A boilerplate *heading* ("Need Custom Synthesis?",
+"Disclaimer ...", "Contact", the vendor's name alone) drops itself and every
+block up to the next heading that is not boilerplate. A boilerplate *block*
+(a link-only line such as "[Get Quote](#)", a short line with an e-mail
+address, address/phone fields, a "Technical Support:" line) drops itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.blocks import Block, HeadingBlock, TableBlock
+from pipeline.normalize.model import Draft
+
+MAX_CONTACT_WORDS = 30  # a line with an e-mail address longer than this is prose, not chrome
+
+_OFFER_HEADING = re.compile(r"^(?:need|looking for|interested in|want)\b.*\?\s*$", re.I)
+_FOOTER_HEADING = re.compile(r"^(?:disclaimer\b.*|contact(?:\s+us)?:?|technical support:?)$", re.I)
+_LINK_ONLY = re.compile(r"^\s*\[{1,2}[^\[\]]*\]\([^)]*\)\]?\s*\.?$")
+_OFFER_LINK = re.compile(r"\[[^\]]*\b(?:quote|request|order|buy|inquir\w*)\b[^\]]*\]\(", re.I)
+_CHROME_FIELD = re.compile(r"^\s*(?:address|phone|tel|fax|e-?mail|technical support)\s*:", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def drop_boilerplate(draft: Draft) -> Draft:
+    """Remove the vendor's chrome; body text, tables and lists of content stay."""
+    vendor = (draft.metadata.vendor or "").strip().casefold()
+    kept: list[Block] = []
+    in_boilerplate_section = False
+    for block in draft.blocks:
+        if isinstance(block, HeadingBlock):
+            in_boilerplate_section = is_boilerplate_heading(block.text, vendor)
+            if in_boilerplate_section:
+                continue
+        if in_boilerplate_section or is_boilerplate_block(block):
+            continue
+        kept.append(block)
+    return replace(draft, blocks=tuple(kept))
+
+
+def is_boilerplate_heading(text: str, vendor: str = "") -> bool:
+    stripped = text.strip()
+    return bool(
+        _OFFER_HEADING.match(stripped)
+        or _FOOTER_HEADING.match(stripped)
+        or (vendor and stripped.casefold() == vendor)
+    )
+
+
+def is_boilerplate_block(block: Block) -> bool:
+    if isinstance(block, TableBlock):
+        return False
+    text = block.text
+    if _LINK_ONLY.match(text) or _CHROME_FIELD.match(text):
+        return True
+    short = len(text.split()) <= MAX_CONTACT_WORDS
+    return short and bool(_EMAIL.search(text) or _OFFER_LINK.search(text))

@@ -1,0 +1,98 @@
+"""Inline text: citation markers out into numbers, markup stripped, spaces tidied.
+
+Every parser hands over raw inline text in Markdown's inline syntax, so these
+rules are the only place inline markup is read. Rules run in this order:
+
+1. citation markers (``^{[1][2]}``, ``^[1]``, ``[3][4]``, ``[\\[1\\]](#)``,
+   ``[1, 4]``, ``[3-5]``, ``[REFS-1]``) become numbers and leave the text;
+2. markup (``**bold**``, ``*em*``, links, images, ``^{...}``, escapes, code
+   spans) is stripped to its text;
+3. whitespace is collapsed, and a space a removed marker left before
+   punctuation goes with it ("by-product [1]." reads "by-product.").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_CITATION_NUMBER = 999  # reference lists stop far below this; "[2025]" is a year, not a citation
+MAX_CITATION_RANGE = 50  # "[3-5]" expands; a wider "range" is a span of numbers, not citations
+
+_MARK = "\x00"  # stands where a marker was until spacing is fixed
+
+# One bracketed marker body: "1", "1, 4", "3-5", "REFS-1" (ASCII hyphen or U+2011).
+_MARKER_BODY = r"(?:[A-Za-z]{1,10}[-\u2011])?\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*"
+_MARKERS = re.compile(
+    r"\^\{(?P<sup>(?:\s*\[" + _MARKER_BODY + r"\])+)\s*\}"  # ^{[1][2]}
+    r"|\^(?P<caret>(?:\[" + _MARKER_BODY + r"\])+)"  # ^[1]
+    r"|\[\\\[(?P<esc>" + _MARKER_BODY + r")\\\]\]\([^)\s]*\)"  # [\[1\]](#)
+    r"|\[(?P<linked>\d{1,4})\]\(#[^)\s]*\)"  # [1](#ref-1)
+    r"|\[(?P<plain>" + _MARKER_BODY + r")\](?!\()"  # [1], [1, 4], [3-5], [REFS-1]
+)
+_NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]")
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^)]*\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?!\w)")
+_SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
+_CODE = re.compile(r"`([^`]*)`")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s*" + _MARK + r"+\s*(?=[.,;:!?)\]]|$)")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Inline:
+    text: str  # clean: no markup, no citation markers
+    citations: tuple[int, ...]  # reference numbers in order of appearance
+
+
+@lru_cache(maxsize=65536)
+def clean_inline(raw: str) -> Inline:
+    """Clean one inline text; the same raw text always gives the same result."""
+    numbers: list[int] = []
+
+    def take(match: re.Match[str]) -> str:
+        body = next(g for g in match.groups() if g is not None)
+        found = [n for inner in _BRACKETED.findall(body) or [body] for n in _expand(inner)]
+        if not found:
+            return match.group(0)
+        numbers.extend(found)
+        return _MARK
+
+    text = _MARKERS.sub(take, raw)
+    text = strip_markup(text)
+    text = _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, "")
+    return Inline(_WHITESPACE.sub(" ", text).strip(), tuple(numbers))
+
+
+def strip_markup(text: str) -> str:
+    """Markdown inline markup to its text; citation markers are left alone."""
+    text = _IMAGE.sub(r"\1", text)
+    previous = None
+    while previous != text:  # links and emphasis nest: strip until nothing changes
+        previous = text
+        text = _LINK.sub(r"\1", text)
+        text = _STRONG.sub(r"\2", text)
+        text = _EM.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _SUPERSCRIPT.sub(r"^\1", text)
+    text = _CODE.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text)
+
+
+def _expand(body: str) -> list[int]:
+    """The reference numbers in one marker body; empty when it is not a citation."""
+    digits = body.split("-", 1)[-1] if body[:1].isalpha() else body
+    digits = digits.split("\u2011", 1)[-1] if digits[:1].isalpha() else digits
+    out: list[int] = []
+    for match in _NUMBERS.finditer(digits):
+        low = int(match.group(1))
+        high = int(match.group(2)) if match.group(2) else low
+        if not 1 <= low <= high <= MAX_CITATION_NUMBER or high - low > MAX_CITATION_RANGE:
+            return []
+        out.extend(range(low, high + 1))
+    return out

@@ -1,0 +1,148 @@
+"""The normalized document: what the normalize stage hands to validate.
+
+Field names follow the output contract so that validate only has to build and
+check records; the extra ``line`` fields keep where each fact came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.blocks import Block
+from pipeline.documents import SourceInfo
+from pipeline.errors import Issue
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    compound_name: str | None = None
+    catalog_number: str | None = None
+    source_url: str | None = None
+    vendor: str | None = None  # read from the "To cite" line; names the vendor's own chrome
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    section_id: str
+    parent_id: str | None
+    level: int
+    ordinal: int
+    title: str
+    line_start: int
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    row_index: int
+    col_index: int
+    row_label: str
+    column_label: str
+    text: str
+    citations: tuple[int, ...]
+    line: int
+    value: float | None = None
+    unit: str | None = None
+    comparator: str | None = None
+    p_value: float | None = None
+    p_comparator: str | None = None
+    missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    table_id: str
+    section_id: str | None
+    section_path: str
+    title: str | None
+    n_rows: int
+    n_cols: int
+    notes: str | None
+    line_start: int
+    header: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Arm:
+    arm_index: int
+    description: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    protocol_id: str
+    section_id: str | None
+    section_path: str
+    title: str | None
+    fields: dict[str, str]  # contract field name -> clean text
+    sample_size: int | None
+    arms: tuple[Arm, ...]
+    citations: tuple[int, ...]
+    line_start: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    number: int
+    title: str
+    source: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    ordinal: int
+    number: int
+    section_id: str | None
+    location: str  # paragraph, table cell, table header, protocol field, caption, heading, list item
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    figure_id: str
+    section_id: str | None
+    section_path: str
+    caption: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedDoc:
+    source: SourceInfo
+    doc_id: str
+    metadata: Metadata
+    sections: tuple[Section, ...] = ()
+    tables: tuple[Table, ...] = ()
+    protocols: tuple[Protocol, ...] = ()
+    references: tuple[Reference, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The document while the normalize rules work on it; each rule returns a new one.
+
+    ``blocks`` are the body blocks still unclaimed by metadata or boilerplate;
+    ``block_sections[i]`` is the section of ``blocks[i]``; ``locations[i]`` says
+    what kind of text block ``i`` is for its citations, once an extractor claims it.
+    """
+
+    blocks: tuple[Block, ...]
+    metadata: Metadata = field(default_factory=Metadata)
+    sections: tuple[Section, ...] = ()
+    block_sections: tuple[str | None, ...] = ()
+    locations: dict[int, str] = field(default_factory=dict)
+    tables: tuple[Table, ...] = ()
+    protocols: tuple[Protocol, ...] = ()
+    references: tuple[Reference, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    issues: tuple[Issue, ...] = ()

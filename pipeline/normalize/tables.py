@@ -1,0 +1,89 @@
+"""Tables: title, legend notes and typed cells.
+
+A table's title is the nearest heading (or ``Table N:`` caption, which the
+parsers give as a heading) above it, paragraphs in between notwithstanding; its
+notes are the legend paragraph directly under it. Every body cell becomes a
+typed cell, the row-label column included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.blocks import ParagraphBlock, TableBlock
+from pipeline.normalize.figures import CAPTION
+from pipeline.normalize.inline import clean_inline
+from pipeline.normalize.model import Cell, Draft, Table
+from pipeline.normalize.sections import heading_above, section_path
+from pipeline.normalize.values import parse_cell
+
+
+def extract_tables(draft: Draft) -> Draft:
+    sections = {s.section_id: s for s in draft.sections}
+    per_section: dict[str | None, int] = {}
+    tables: list[Table] = []
+    locations = dict(draft.locations)
+    for i, block in enumerate(draft.blocks):
+        if not isinstance(block, TableBlock):
+            continue
+        section_id = draft.block_sections[i]
+        per_section[section_id] = per_section.get(section_id, 0) + 1
+        notes_index = _notes_index(draft, i)
+        if notes_index is not None:
+            locations.setdefault(notes_index, "paragraph")
+        notes_block = draft.blocks[notes_index] if notes_index is not None else None
+        tables.append(
+            Table(
+                table_id=f"{section_id or 'document'}-table-{per_section[section_id]}",
+                section_id=section_id,
+                section_path=section_path(sections, section_id),
+                title=heading_above(draft, i),
+                n_rows=len(block.rows),
+                n_cols=len(block.header),
+                notes=clean_inline(notes_block.text).text if notes_block else None,
+                line_start=block.line_start,
+                header=tuple(clean_inline(h).text for h in block.header),
+                cells=tuple(_cells(block)),
+            )
+        )
+    return replace(draft, tables=tuple(tables), locations=locations)
+
+
+def _cells(block: TableBlock) -> list[Cell]:
+    header = [clean_inline(h).text for h in block.header]
+    cells: list[Cell] = []
+    for r, (row, line) in enumerate(zip(block.rows, block.row_lines, strict=True)):
+        clean_row = [clean_inline(raw) for raw in row]
+        row_label = clean_row[0].text if clean_row else ""
+        for c, inline in enumerate(clean_row):
+            column_label = header[c] if c < len(header) else ""
+            typed = parse_cell(inline.text, column_label, row_label if c else "")
+            cells.append(
+                Cell(
+                    row_index=r,
+                    col_index=c,
+                    row_label=row_label,
+                    column_label=column_label,
+                    text=inline.text,
+                    citations=inline.citations,
+                    line=line,
+                    value=typed.value,
+                    unit=typed.unit,
+                    comparator=typed.comparator,
+                    p_value=typed.p_value,
+                    p_comparator=typed.p_comparator,
+                    missing=typed.missing,
+                )
+            )
+    return cells
+
+
+def _notes_index(draft: Draft, index: int) -> int | None:
+    """The legend paragraph directly under a table, if there is one."""
+    following = index + 1
+    if following >= len(draft.blocks):
+        return None
+    block = draft.blocks[following]
+    if isinstance(block, ParagraphBlock) and not CAPTION.match(block.text):
+        return following
+    return None

@@ -1,0 +1,28 @@
+"""The parse stage: one parser per input format, registered in one table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipeline.blocks import Block
+from pipeline.parse import markdown, text
+
+Parser = Callable[[str], list[Block]]
+
+PARSERS: dict[str, Parser] = {
+    "text": text.parse,
+    "markdown": markdown.parse,
+}
+
+
+class UnknownFormatError(ValueError):
+    """No parser is registered for the format a source was sniffed as."""
+
+
+def parse(source_text: str, fmt: str) -> list[Block]:
+    """Parse decoded text in the named format into the block vocabulary."""
+    try:
+        parser = PARSERS[fmt]
+    except KeyError:
+        raise UnknownFormatError(f"no parser for format {fmt!r}") from None
+    return parser(source_text)

@@ -1,0 +1,169 @@
+"""Markdown (and the Markdown-like text dump) to blocks, through markdown-it-py.
+
+Only the block phase runs: the core ``inline`` rule is disabled because the
+normalize stage reads inline markup itself (one set of inline rules for every
+format), so building inline tokens here would be work thrown away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
+
+# "- Intervention Arms:" with nothing after the colon is a label that owns the items after it.
+_LABEL_ONLY = re.compile(r"^\s*(?:\*\*)?[A-Za-z][^:\n]{0,60}:(?:\*\*)?\s*$")
+# A "Label: value" item: it ends the run of items a bare label owns.
+_FIELD_LABEL = re.compile(r"^\s*(?:\*\*)?[A-Za-z][A-Za-z0-9 /&()'-]{0,60}:(?:\*\*)?(?:\s|$)")
+
+
+@cache
+def markdown_parser(*, code_blocks: bool) -> MarkdownIt:
+    """A block-only CommonMark parser with GFM tables; raw HTML stays text."""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
+    if not code_blocks:
+        # The text dump indents continuation lines freely; indentation is not code there.
+        md.disable("code")
+    return md
+
+
+def parse(text: str) -> list[Block]:
+    """Parse a Markdown guide: headings are explicit ``#`` lines."""
+    return blocks_from_tokens(markdown_parser(code_blocks=True).parse(text))
+
+
+def blocks_from_tokens(tokens: Sequence[Token]) -> list[Block]:
+    """Turn markdown-it block tokens into the block vocabulary, in document order."""
+    out: list[Block] = []
+    i = 0
+    while i < len(tokens):
+        i, blocks = _read_block(tokens, i, depth=0)
+        out.extend(blocks)
+    return out
+
+
+def _read_block(tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[Block]]:
+    """Read the block starting at ``tokens[i]``; return the next index and its blocks."""
+    tok = tokens[i]
+    if tok.type == "heading_open":
+        start, end = _span(tok)
+        return i + 3, [HeadingBlock(tokens[i + 1].content.strip(), int(tok.tag[1]), start, end)]
+    if tok.type == "paragraph_open":
+        start, end = _span(tok)
+        return i + 3, [ParagraphBlock(tokens[i + 1].content, start, end)]
+    if tok.type == "table_open":
+        return _read_table(tokens, i)
+    if tok.type in _LIST_OPEN:
+        i, blocks = _read_list(tokens, i, depth)
+        return i, list(_nest_under_labels(blocks)) if depth == 0 else blocks
+    if tok.type in ("fence", "code_block", "html_block"):
+        start, end = _span(tok)
+        return i + 1, [ParagraphBlock(tok.content.rstrip("\n"), start, end)]
+    return i + 1, []  # hr, blockquote and other wrappers: their paragraphs are read on their own
+
+
+_LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
+_LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close"})
+
+
+def _span(tok: Token) -> tuple[int, int]:
+    assert tok.map is not None, f"markdown-it gave {tok.type} no line map"
+    return tok.map[0] + 1, tok.map[1]
+
+
+def _read_table(tokens: Sequence[Token], i: int) -> tuple[int, list[Block]]:
+    start, end = _span(tokens[i])
+    header: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = []
+    row_lines: list[int] = []
+    row: list[str] = []
+    in_head = False
+    for j in range(i + 1, len(tokens)):
+        tok = tokens[j]
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open":
+            row = []
+            if not in_head:
+                row_lines.append(_span(tok)[0])
+        elif tok.type == "inline":
+            row.append(tok.content.strip())
+        elif tok.type == "tr_close":
+            if in_head:
+                header = tuple(row)
+            else:
+                rows.append(tuple(row))
+        elif tok.type == "table_close":
+            return j + 1, [TableBlock(header, tuple(rows), tuple(row_lines), start, end)]
+    raise AssertionError("markdown-it gave a table with no table_close")
+
+
+def _read_list(tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[Block]]:
+    """Read one list (``tokens[i]`` opens it) into items with their nesting depth.
+
+    An item whose first line opens a nested list ("- 1. Title") is one item, not
+    an empty item with a child: the inner item stands for it, at its depth.
+    Blocks inside an item after its own text (a nested list, a table, a later
+    paragraph) follow it in document order; nothing inside an item is dropped.
+    """
+    blocks: list[Block] = []
+    i += 1
+    while tokens[i].type not in _LIST_CLOSE:
+        item_tok = tokens[i]
+        start, end = _span(item_tok)
+        number = int(item_tok.info) if item_tok.info.isdigit() else None
+        texts: list[str] = []
+        emitted = False
+        i += 1
+        while tokens[i].type != "list_item_close":
+            tok = tokens[i]
+            if tok.type == "paragraph_open" and not emitted:
+                texts.append(tokens[i + 1].content)
+                i += 3
+                continue
+            if tok.type in _LIST_OPEN and not texts and not emitted and _span(tok)[0] == start:
+                i, inner = _read_list(tokens, i, depth)
+                blocks.extend(inner)
+                emitted = True
+                continue
+            if not emitted:
+                blocks.append(ListItemBlock("\n".join(texts), depth, number, start, end))
+                emitted = True
+            i, inner = _read_block(tokens, i, depth + 1)
+            blocks.extend(inner)
+        if not emitted:
+            blocks.append(ListItemBlock("\n".join(texts), depth, number, start, end))
+        i += 1
+    return i + 1, blocks
+
+
+def _nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
+    """Give a bare "Label:" item the following sibling items that are not labels.
+
+    CommonMark does not nest an item indented by one space, so the arms under
+    "- Intervention Arms:" in the text dump arrive as its siblings.
+    """
+    owner_depth: int | None = None
+    for block in blocks:
+        if not isinstance(block, ListItemBlock):
+            owner_depth = None
+            yield block
+            continue
+        if owner_depth is not None and (
+            block.depth < owner_depth
+            or (block.depth == owner_depth and _FIELD_LABEL.match(block.text))
+        ):
+            owner_depth = None
+        if owner_depth is not None and block.depth == owner_depth:
+            block = replace(block, depth=block.depth + 1)
+        elif _LABEL_ONLY.match(block.text):
+            owner_depth = block.depth
+        yield block

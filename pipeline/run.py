@@ -1,0 +1,78 @@
+"""One document through the stages, and one run over a folder of sources.
+
+``extract`` chains the pure stages for one file's bytes; any document problem
+becomes an error issue on the returned document, never an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path, PurePath
+
+from pipeline.decode import decode, sniff_format
+from pipeline.documents import ParsedDoc, SourceInfo
+from pipeline.errors import DocumentError, Issue
+from pipeline.normalize import normalize
+from pipeline.parse import UnknownFormatError, parse
+from pipeline.validate import ValidatedDoc, validate
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def discover(sources: Path) -> list[Path]:
+    """Every regular, non-hidden file below ``sources``, in a stable order."""
+    return sorted(
+        (p for p in sources.rglob("*") if p.is_file() and not _hidden(p.relative_to(sources))),
+        key=lambda p: p.relative_to(sources).as_posix(),
+    )
+
+
+def display_path(path: Path) -> str:
+    """The path as the run reached it, relative to the working directory."""
+    return PurePath(os.path.relpath(path)).as_posix()
+
+
+def extract(data: bytes, source_path: str) -> ValidatedDoc:
+    """Run one source file's bytes through decode, parse, normalize and validate."""
+    name = PurePath(source_path).name
+    fallback_id = _SAFE_NAME.sub("_", PurePath(name).stem).strip("._") or "document"
+    try:
+        decoded = decode(data)
+        fmt = sniff_format(decoded.text, PurePath(name).suffix)
+        source = SourceInfo(source_path, hashlib.sha256(data).hexdigest(), fmt,
+                            decoded.encoding, fallback_id)
+        try:
+            blocks = parse(decoded.text, fmt)
+        except UnknownFormatError as exc:
+            raise DocumentError(Issue("parse", "error", f"{exc}; this format is not supported")) from None
+        return validate(normalize(ParsedDoc(source, tuple(blocks))))
+    except DocumentError as exc:
+        return ValidatedDoc(fallback_id, source_path, issues=(exc.issue,))
+
+
+def mark_duplicate_ids(docs: Iterable[ValidatedDoc]) -> list[ValidatedDoc]:
+    """Two sources with one doc_id: both get an error and neither's records go out."""
+    docs = list(docs)
+    by_id: dict[str, list[ValidatedDoc]] = defaultdict(list)
+    for doc in docs:
+        by_id[doc.doc_id].append(doc)
+    out: list[ValidatedDoc] = []
+    for doc in docs:
+        twins = [d.source_path for d in by_id[doc.doc_id] if d is not doc]
+        if not twins:
+            out.append(doc)
+            continue
+        issue = Issue("validate", "error",
+                      f"doc_id {doc.doc_id!r} is also given by {', '.join(twins)}; "
+                      "records of both are withheld until one changes")
+        out.append(replace(doc, records={}, issues=(*doc.issues, issue)))
+    return out
+
+
+def _hidden(relative: PurePath) -> bool:
+    return any(part.startswith(".") for part in relative.parts)

@@ -1,0 +1,183 @@
+"""Record types of the output contract, one per CSV file.
+
+Every model is closed (``extra="forbid"``) and frozen; field order is column
+order. A change to any field is a change of ``SCHEMA_VERSION``: major for a
+removed or retyped column, minor for an added one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0.0"
+
+DocId = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Stable document id: the catalog "
+          "number where the guide has one, else the source file's name; safe as a file name."),
+]
+Line = Annotated[int, Field(ge=1, description="1-based line in the source file as given.")]
+Citations = Annotated[
+    list[Annotated[int, Field(ge=1)]],
+    Field(description="Reference numbers cited, in order of first appearance (';'-joined in CSV)."),
+]
+Location = Literal[
+    "paragraph", "list item", "table cell", "table header", "protocol field", "caption", "heading"
+]
+_PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentRecord(Record):
+    doc_id: DocId
+    catalog_number: str | None = Field(description="Vendor catalog number, e.g. B560044.")
+    title: str | None = Field(description="The guide's title.")
+    author: str | None = Field(description="Author from the byline.")
+    published: str | None = Field(
+        description="Publication date, ISO YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source."
+    )
+    compound_name: str | None = Field(description="The compound the guide is about.")
+    source_url: str | None = Field(description="Canonical page address the guide gives for citing it.")
+    source_path: str = Field(description="Source file path relative to the working directory.")
+    source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the source bytes.")
+    source_format: Literal["text", "markdown", "html"] = Field(description="Parser that read it.")
+
+    @model_validator(mode="after")
+    def _published_is_iso(self) -> DocumentRecord:
+        if self.published is not None and not _PUBLISHED.match(self.published):
+            raise ValueError(f"published {self.published!r} is not ISO YYYY[-MM[-DD]]")
+        return self
+
+
+class SectionRecord(Record):
+    doc_id: DocId
+    section_id: str = Field(min_length=1, description="Slug of the title, unique in the document.")
+    parent_id: str | None = Field(description="Enclosing section; empty at the top level.")
+    level: int = Field(ge=1, description="Depth in the section tree, 1 at the top.")
+    ordinal: int = Field(ge=1, description="Position among all sections in document order.")
+    title: str = Field(min_length=1, description="Clean heading text.")
+    line_start: Line
+
+
+class TableRecord(Record):
+    doc_id: DocId
+    table_id: str = Field(min_length=1, description="<section_id>-table-<n>, n counting in the section.")
+    section_id: str | None = Field(description="Section holding the table.")
+    section_path: str = Field(description="Section titles from the top, joined by ' > '.")
+    title: str | None = Field(description="Nearest heading or caption above the table.")
+    n_rows: int = Field(ge=0, description="Body rows.")
+    n_cols: int = Field(ge=1, description="Columns, the row-label column included.")
+    notes: str | None = Field(description="Legend paragraph directly under the table.")
+    line_start: Line
+
+
+class TableCellRecord(Record):
+    doc_id: DocId
+    table_id: str = Field(min_length=1, description="Table the cell belongs to.")
+    row_index: int = Field(ge=0, description="0-based body row.")
+    col_index: int = Field(ge=0, description="0-based column; 0 is the row-label column.")
+    row_label: str = Field(description="First cell of the row.")
+    column_label: str = Field(description="Header text of the column.")
+    text: str = Field(description="Clean cell text: no markup, no citation markers.")
+    value: float | None = Field(description="Leading measured number.")
+    unit: str | None = Field(description="Unit of value, from the cell or else its column/row label.")
+    comparator: str | None = Field(description="Sign before the value: <, >, ≤, ≥, ~, ≈.")
+    p_value: float | None = Field(ge=0, le=1, description="First p-value stated in the cell.")
+    p_comparator: str | None = Field(description="Relation of the p-value: <, >, =, ≤, ≥.")
+    citations: Citations
+    missing: bool = Field(description="True for a placeholder cell such as '-', 'N/A', 'NR'.")
+    line: Line
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TableCellRecord:
+        if self.missing and self.value is not None:
+            raise ValueError("a missing cell has no value")
+        if (self.p_value is None) != (self.p_comparator is None):
+            raise ValueError("p_value and p_comparator go together")
+        if self.value is None and (self.unit is not None or self.comparator is not None):
+            raise ValueError("unit and comparator need a value")
+        return self
+
+
+class ProtocolRecord(Record):
+    doc_id: DocId
+    protocol_id: str = Field(min_length=1, description="<section_id>-protocol-<n>.")
+    section_id: str | None = Field(description="Section holding the protocol.")
+    section_path: str = Field(description="Section titles from the top, joined by ' > '.")
+    title: str | None = Field(description="Heading above the protocol.")
+    objective: str | None = Field(description="Objective field.")
+    design: str | None = Field(description="Design field.")
+    population: str | None = Field(description="Population field.")
+    sample_size: int | None = Field(ge=0, description="Total participants (sum of per-trial N).")
+    intervention_arms: str | None = Field(description="The arms field's own text, when it has one.")
+    primary_endpoint: str | None = Field(description="Primary endpoint field.")
+    key_secondary_endpoints: str | None = Field(description="Key secondary endpoints field.")
+    results: str | None = Field(description="Results field.")
+    citations: Citations
+    line_start: Line
+
+
+class ProtocolArmRecord(Record):
+    doc_id: DocId
+    protocol_id: str = Field(min_length=1, description="Protocol the arm belongs to.")
+    arm_index: int = Field(ge=1, description="1-based position of the arm.")
+    description: str = Field(min_length=1, description="Clean text of the arm item.")
+    line: Line
+
+
+class ReferenceRecord(Record):
+    doc_id: DocId
+    number: int = Field(ge=1, description="Reference number as listed.")
+    title: str = Field(min_length=1, description="Reference text without number and source.")
+    source: str | None = Field(description="Bracketed domain after the title, e.g. pubmed.ncbi.nlm.nih.gov.")
+    line: Line
+
+
+class CitationRecord(Record):
+    doc_id: DocId
+    ordinal: int = Field(ge=1, description="Position of the marker in the document, from 1.")
+    number: int = Field(ge=1, description="Reference number cited.")
+    section_id: str | None = Field(description="Section holding the marker; empty before the first.")
+    location: Location = Field(description="Kind of text holding the marker.")
+    line: Line
+
+
+class FigureRecord(Record):
+    doc_id: DocId
+    figure_id: str = Field(min_length=1, description="<section_id>-figure-<n>.")
+    section_id: str | None = Field(description="Section holding the figure.")
+    section_path: str = Field(description="Section titles from the top, joined by ' > '.")
+    caption: str = Field(min_length=1, description="Clean caption text.")
+    line: Line
+
+
+class ErrorRecord(Record):
+    doc_id: str = Field(description="Document the problem is in (file name when no id could be read).")
+    source_path: str = Field(description="Source file path relative to the working directory.")
+    stage: Literal["read", "decode", "parse", "normalize", "validate", "export"]
+    line: int | None = Field(ge=1, description="Source line, where one applies.")
+    severity: Literal["error", "warning"] = Field(
+        description="error: the document's records are withheld; warning: kept but doubtful."
+    )
+    message: str = Field(min_length=1, description="What is wrong, in words a person can act on.")
+
+
+# File stem -> record type, in the order the files are described.
+RECORD_TYPES: dict[str, type[Record]] = {
+    "documents": DocumentRecord,
+    "sections": SectionRecord,
+    "tables": TableRecord,
+    "table_cells": TableCellRecord,
+    "protocols": ProtocolRecord,
+    "protocol_arms": ProtocolArmRecord,
+    "references": ReferenceRecord,
+    "citations": CitationRecord,
+    "figures": FigureRecord,
+    "errors": ErrorRecord,
+}
