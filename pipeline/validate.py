@@ -132,7 +132,7 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
             "author": meta.author, "published": meta.published,
             "compound_name": meta.compound_name, "source_url": meta.source_url,
             "source_path": src.source_path, "source_sha256": src.source_sha256,
-            "source_format": src.source_format,
+            "source_format": src.source_format, "encoding": src.encoding,
         }],
         "sections": [{
             "doc_id": doc_id, "section_id": s.section_id, "parent_id": s.parent_id,

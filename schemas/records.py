@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 DocId = Annotated[
     str,
@@ -47,6 +47,10 @@ class DocumentRecord(Record):
     source_path: str = Field(description="Source file path relative to the working directory.")
     source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the source bytes.")
     source_format: Literal["text", "markdown", "html"] = Field(description="Parser that read it.")
+    encoding: str = Field(
+        description="Encoding the source bytes were decoded from: utf-8, utf-8-sig (with a BOM) "
+        "or the detected legacy encoding (e.g. cp1252)."
+    )
 
     @model_validator(mode="after")
     def _published_is_iso(self) -> DocumentRecord:

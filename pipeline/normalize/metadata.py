@@ -83,14 +83,18 @@ def parse_date(text: str) -> str | None:
 
 
 def _ends_head(block: Block) -> bool:
-    """The head ends at the first table, list or prose paragraph."""
-    if isinstance(block, TableBlock | ListItemBlock):
-        return not _TO_CITE.match(block.text) if isinstance(block, ListItemBlock) else True
-    if isinstance(block, ParagraphBlock):
-        text = block.text
-        return not (BYLINE.match(text) or field_label(text) or _LINK_ONLY.match(text)
-                    or _TO_CITE.match(text))
-    return False
+    """The head ends at the first section heading, table or list (the "To cite" item aside)."""
+    if isinstance(block, HeadingBlock):
+        return block.level > 1 and not _is_head_line(block.text)
+    if isinstance(block, ListItemBlock):
+        return not _TO_CITE.match(block.text)
+    return isinstance(block, TableBlock)
+
+
+def _is_head_line(text: str) -> bool:
+    """A head line that is neither title nor field ("Compound of Interest", the audience)."""
+    stripped = clean_inline(text).text
+    return bool(_HEAD_HEADING.match(stripped) or _AUDIENCE.match(stripped))
 
 
 def _take(block: Block, found: dict[str, str], head: bool) -> bool:
@@ -116,9 +120,7 @@ def _take(block: Block, found: dict[str, str], head: bool) -> bool:
         assert match is not None
         found.setdefault(HEAD_FIELDS[label], clean_inline(match["value"]).text)
         return True
-    return isinstance(block, HeadingBlock) and bool(
-        _HEAD_HEADING.match(text.strip()) or _AUDIENCE.match(text)
-    )
+    return _is_head_line(text)
 
 
 def _metadata(found: dict[str, str]) -> Metadata:

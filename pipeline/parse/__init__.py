@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.blocks import Block
-from pipeline.parse import markdown, text
+from pipeline.parse import html, markdown, text
 
 Parser = Callable[[str], list[Block]]
 
 PARSERS: dict[str, Parser] = {
     "text": text.parse,
     "markdown": markdown.parse,
+    "html": html.parse,
 }
 
 

@@ -61,7 +61,7 @@ def _read_block(tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[
         return _read_table(tokens, i)
     if tok.type in _LIST_OPEN:
         i, blocks = _read_list(tokens, i, depth)
-        return i, list(_nest_under_labels(blocks)) if depth == 0 else blocks
+        return i, list(nest_under_labels(blocks)) if depth == 0 else blocks
     if tok.type in ("fence", "code_block", "html_block"):
         start, end = _span(tok)
         return i + 1, [ParagraphBlock(tok.content.rstrip("\n"), start, end)]
@@ -145,7 +145,7 @@ def _read_list(tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[B
     return i + 1, blocks
 
 
-def _nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
+def nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
     """Give a bare "Label:" item the following sibling items that are not labels.
 
     CommonMark does not nest an item indented by one space, so the arms under
