@@ -39,6 +39,8 @@ class TableBlock:
     row_lines: tuple[int, ...]  # source line of each body row
     line_start: int
     line_end: int
+    # Cells each body row had in the source, before the parser padded or cut it to the header.
+    row_widths: tuple[int, ...] = ()
     kind: str = "table"
 
 

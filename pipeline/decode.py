@@ -20,6 +20,13 @@ _HTML_TAGS = re.compile(r"<(?:p|h[1-6]|table|ul|ol|div|section|article)[\s>]", r
 _MARKDOWN_HEADING = re.compile(r"^#{1,6} \S", re.M)
 _FRONT_MATTER = re.compile(r"\A---\n")
 
+# Mostly-ASCII English text fits many single-byte code pages equally well, and
+# charset-normalizer then ranks them by small differences in its scores. Among
+# its plausible matches, the web's legacy default wins (the WHATWG Encoding
+# Standard reads latin-1 and ASCII labels as windows-1252).
+PREFERRED_LEGACY = ("cp1252", "latin_1", "iso8859_15")
+CHAOS_TOLERANCE = 0.01  # a preferred match this close to the best one's chaos is as plausible
+
 # Suffix hints, used only when the content itself does not say which format it is.
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -39,12 +46,7 @@ def decode(data: bytes) -> DecodedText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise DocumentError(
-                Issue("decode", "error", "the bytes are not text in UTF-8 or any legacy encoding")
-            ) from None
-        text, encoding = str(best), best.encoding
+        text, encoding = _decode_legacy(data)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocumentError(
@@ -61,3 +63,16 @@ def sniff_format(text: str, suffix: str) -> str:
     if _MARKDOWN_HEADING.search(text) or _FRONT_MATTER.match(text):
         return "markdown"
     return SUFFIX_FORMATS.get(suffix.lower(), "text")
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise DocumentError(
+            Issue("decode", "error", "the bytes are not text in UTF-8 or any legacy encoding")
+        )
+    preferred = [m for m in matches if m.encoding in PREFERRED_LEGACY
+                 and m.chaos <= best.chaos + CHAOS_TOLERANCE]
+    chosen = preferred[0] if preferred else best
+    return str(chosen), chosen.encoding

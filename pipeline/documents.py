@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.blocks import Block
+from pipeline.errors import Issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,3 +22,5 @@ class SourceInfo:
 class ParsedDoc:
     source: SourceInfo
     blocks: tuple[Block, ...]
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    issues: tuple[Issue, ...] = ()

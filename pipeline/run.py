@@ -19,8 +19,10 @@ from pipeline.documents import ParsedDoc, SourceInfo
 from pipeline.errors import DocumentError, Issue
 from pipeline.normalize import normalize
 from pipeline.parse import UnknownFormatError, parse
+from pipeline.parse.front_matter import split_front_matter
 from pipeline.validate import ValidatedDoc, validate
 
+FRONT_MATTER_FORMATS = frozenset({"text", "markdown"})  # HTML carries its fields in <meta>
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -46,11 +48,15 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
         fmt = sniff_format(decoded.text, PurePath(name).suffix)
         source = SourceInfo(source_path, hashlib.sha256(data).hexdigest(), fmt,
                             decoded.encoding, fallback_id)
+        front_matter: dict[str, object] = {}
+        text, issues = decoded.text, ()
+        if fmt in FRONT_MATTER_FORMATS:
+            front_matter, text, issues = split_front_matter(text)
         try:
-            blocks = parse(decoded.text, fmt)
+            blocks = parse(text, fmt)
         except UnknownFormatError as exc:
             raise DocumentError(Issue("parse", "error", f"{exc}; this format is not supported")) from None
-        return validate(normalize(ParsedDoc(source, tuple(blocks))))
+        return validate(normalize(ParsedDoc(source, tuple(blocks), front_matter, issues)))
     except DocumentError as exc:
         return ValidatedDoc(fallback_id, source_path, issues=(exc.issue,))
 

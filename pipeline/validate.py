@@ -28,6 +28,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "table_cells": ("table_id", "row_index", "col_index"),
     "protocols": ("protocol_id",),
     "protocol_arms": ("protocol_id", "arm_index"),
+    "procedure_steps": ("protocol_id", "step_number"),
+    "faqs": ("faq_id",),
     "references": ("number",),
     "citations": ("ordinal",),
     "figures": ("figure_id",),
@@ -75,7 +77,7 @@ def check_records(records: dict[str, list[Record]], doc: NormalizedDoc) -> Itera
             if n > 1:
                 yield Issue("validate", "error", f"{stem} key {value} appears {n} times")
     sections = {r.section_id for r in records["sections"]}  # type: ignore[attr-defined]
-    for stem in ("sections", "tables", "protocols", "figures", "citations"):
+    for stem in ("sections", "tables", "protocols", "figures", "citations", "faqs"):
         attr = "parent_id" if stem == "sections" else "section_id"
         for record in records[stem]:
             ref = getattr(record, attr)
@@ -91,9 +93,11 @@ def check_records(records: dict[str, list[Record]], doc: NormalizedDoc) -> Itera
                         f"table {table.table_id!r} has {cells.get(table.table_id, 0)} cells, "
                         f"expected {table.n_rows} x {table.n_cols}", table.line_start)
     protocols = {r.protocol_id for r in records["protocols"]}  # type: ignore[attr-defined]
-    for arm in records["protocol_arms"]:
-        if arm.protocol_id not in protocols:  # type: ignore[attr-defined]
-            yield Issue("validate", "error", f"arm points to unknown protocol {arm.protocol_id!r}")  # type: ignore[attr-defined]
+    for stem in ("protocol_arms", "procedure_steps"):
+        for row in records[stem]:
+            if row.protocol_id not in protocols:  # type: ignore[attr-defined]
+                yield Issue("validate", "error",
+                            f"{stem} row points to unknown protocol {row.protocol_id!r}")  # type: ignore[attr-defined]
     yield from _dangling_citations(doc)
 
 
@@ -131,6 +135,11 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
             "doc_id": doc_id, "catalog_number": meta.catalog_number, "title": meta.title,
             "author": meta.author, "published": meta.published,
             "compound_name": meta.compound_name, "source_url": meta.source_url,
+            "cas_number": meta.cas_number, "molecular_formula": meta.molecular_formula,
+            "molecular_weight": meta.molecular_weight,
+            "molecular_weight_unit": meta.molecular_weight_unit, "iupac_name": meta.iupac_name,
+            "inchi_key": meta.inchi_key, "smiles": meta.smiles, "guide_kind": meta.guide_kind,
+            "language": meta.language,
             "source_path": src.source_path, "source_sha256": src.source_sha256,
             "source_format": src.source_format, "encoding": src.encoding,
         }],
@@ -147,27 +156,40 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
             "doc_id": doc_id, "table_id": t.table_id, "row_index": c.row_index,
             "col_index": c.col_index, "row_label": c.row_label, "column_label": c.column_label,
             "text": c.text, "value": c.value, "unit": c.unit, "comparator": c.comparator,
+            "uncertainty": c.uncertainty, "value_low": c.value_low, "value_high": c.value_high,
             "p_value": c.p_value, "p_comparator": c.p_comparator,
             "citations": list(dict.fromkeys(c.citations)), "missing": c.missing, "line": c.line,
         } for t in doc.tables for c in t.cells],
         "protocols": [{
-            "doc_id": doc_id, "protocol_id": p.protocol_id, "section_id": p.section_id,
+            "doc_id": doc_id, "protocol_id": p.protocol_id, "protocol_kind": p.kind,
+            "section_id": p.section_id,
             "section_path": p.section_path, "title": p.title,
             "objective": p.fields.get("objective"), "design": p.fields.get("design"),
             "population": p.fields.get("population"), "sample_size": p.sample_size,
             "intervention_arms": p.fields.get("intervention_arms") or None,
             "primary_endpoint": p.fields.get("primary_endpoint"),
             "key_secondary_endpoints": p.fields.get("key_secondary_endpoints"),
-            "results": p.fields.get("results"), "citations": list(p.citations),
+            "results": p.fields.get("results"), "materials": list(p.materials),
+            "citations": list(p.citations),
             "line_start": p.line_start,
         } for p in doc.protocols],
         "protocol_arms": [{
             "doc_id": doc_id, "protocol_id": p.protocol_id, "arm_index": a.arm_index,
             "description": a.description, "line": a.line,
         } for p in doc.protocols for a in p.arms],
+        "procedure_steps": [{
+            "doc_id": doc_id, "protocol_id": p.protocol_id, "step_number": st.step_number,
+            "text": st.text, "citations": list(dict.fromkeys(st.citations)), "line": st.line,
+        } for p in doc.protocols for st in p.steps],
+        "faqs": [{
+            "doc_id": doc_id, "faq_id": f.faq_id, "section_id": f.section_id,
+            "question": f.question, "answer": f.answer, "citations": list(f.citations),
+            "line": f.line,
+        } for f in doc.faqs],
         "references": [{
             "doc_id": doc_id, "number": r.number, "title": r.title, "source": r.source,
-            "line": r.line,
+            "authors": r.authors, "journal": r.journal, "year": r.year, "doi": r.doi,
+            "pmid": r.pmid, "url": r.url, "raw": r.raw, "line": r.line,
         } for r in doc.references],
         "citations": [{
             "doc_id": doc_id, "ordinal": c.ordinal, "number": c.number,

@@ -8,40 +8,104 @@ from __future__ import annotations
 
 import re
 
-# "Label: value" lines of the document head and page chrome. A line with one of
-# these labels is a field, never a heading, whatever its length.
+# Product-header and property labels, as the vendor prints them in each page
+# language (the body stays English): label -> (document field, language).
+# A field of None is read and dropped (a notice, not a fact about the compound).
+HEAD_LABELS: dict[str, tuple[str | None, str]] = {
+    # English
+    "compound name": ("compound_name", "en"),
+    "product name": ("compound_name", "en"),
+    "cat. no.": ("catalog_number", "en"),
+    "cat no": ("catalog_number", "en"),
+    "catalog no.": ("catalog_number", "en"),
+    "catalog number": ("catalog_number", "en"),
+    "cas no.": ("cas_number", "en"),
+    "cas number": ("cas_number", "en"),
+    "cas": ("cas_number", "en"),
+    "m. wt": ("molecular_weight", "en"),
+    "m.wt": ("molecular_weight", "en"),
+    "mw": ("molecular_weight", "en"),
+    "molecular weight": ("molecular_weight", "en"),
+    "molecular formula": ("molecular_formula", "en"),
+    "formula": ("molecular_formula", "en"),
+    "iupac name": ("iupac_name", "en"),
+    "inchi": ("inchi", "en"),
+    "inchi key": ("inchi_key", "en"),
+    "inchikey": ("inchi_key", "en"),
+    "smiles": ("smiles", "en"),
+    "canonical smiles": ("smiles", "en"),
+    "isomeric smiles": ("smiles", "en"),
+    "attention": (None, "en"),
+    # Spanish
+    "número de catálogo": ("catalog_number", "es"),
+    "nº de catálogo": ("catalog_number", "es"),
+    "número cas": ("cas_number", "es"),
+    "peso molecular": ("molecular_weight", "es"),
+    "fórmula molecular": ("molecular_formula", "es"),
+    "nombre iupac": ("iupac_name", "es"),
+    "clave inchi": ("inchi_key", "es"),
+    "atención": (None, "es"),
+    # German
+    "katalognummer": ("catalog_number", "de"),
+    "kat.-nr.": ("catalog_number", "de"),
+    "cas-nummer": ("cas_number", "de"),
+    "cas-nr.": ("cas_number", "de"),
+    "molekulargewicht": ("molecular_weight", "de"),
+    "summenformel": ("molecular_formula", "de"),
+    "molekularformel": ("molecular_formula", "de"),
+    "iupac-name": ("iupac_name", "de"),
+    "inchi-schlüssel": ("inchi_key", "de"),
+    "achtung": (None, "de"),
+    # French
+    "numéro de catalogue": ("catalog_number", "fr"),
+    "n° de catalogue": ("catalog_number", "fr"),
+    "numéro cas": ("cas_number", "fr"),
+    "n° cas": ("cas_number", "fr"),
+    "poids moléculaire": ("molecular_weight", "fr"),
+    "masse moléculaire": ("molecular_weight", "fr"),
+    "formule moléculaire": ("molecular_formula", "fr"),
+    "nom iupac": ("iupac_name", "fr"),
+    "clé inchi": ("inchi_key", "fr"),
+    # Chinese
+    "目录号": ("catalog_number", "zh"),
+    "货号": ("catalog_number", "zh"),
+    "产品编号": ("catalog_number", "zh"),
+    "cas号": ("cas_number", "zh"),
+    "iupac名称": ("iupac_name", "zh"),
+    "注意": (None, "zh"),
+    # Japanese
+    "カタログ番号": ("catalog_number", "ja"),
+    "製品番号": ("catalog_number", "ja"),
+    "cas番号": ("cas_number", "ja"),
+    "iupac名": ("iupac_name", "ja"),
+    "inchiキー": ("inchi_key", "ja"),
+    # Shared by Chinese and Japanese; they say nothing about which of the two it is.
+    "分子量": ("molecular_weight", "zh/ja"),
+    "分子式": ("molecular_formula", "zh/ja"),
+}
+
+# Page chrome and body labels: a line with one of these (or a head label) is a
+# field, never a heading, whatever its length.
 FIELD_LABELS = frozenset(
-    {
-        "address",
-        "attention",
-        "author",
-        "cas no.",
-        "cas number",
-        "cat. no.",
-        "catalog number",
-        "caption",
-        "compound name",
-        "date",
-        "email",
-        "e-mail",
-        "inchi",
-        "inchi key",
-        "iupac name",
-        "m. wt",
-        "molecular formula",
-        "molecular weight",
-        "phone",
-        "smiles",
-        "technical support",
-        "to cite this document",
-    }
+    {"address", "author", "caption", "date", "email", "e-mail", "phone", "technical support",
+     "to cite this document", *HEAD_LABELS}
 )
 
 # "Label: value" at the start of a line, markup around the label allowed.
-FIELD_LINE = re.compile(r"^\s*[*_]{0,2}(?P<label>[^:\n*_]{1,40}?)[*_]{0,2}:[*_]{0,2}\s*(?P<value>.*)$")
+FIELD_LINE = re.compile(
+    r"^\s*[*_]{0,2}(?P<label>[^:：\n*_]{1,40}?)[*_]{0,2}[:：][*_]{0,2}\s*(?P<value>.*)$", re.S
+)
 
-# The byline: "Author: ... Date: ...", bold labels or not.
-BYLINE = re.compile(r"^\s*[*_]{0,2}(?:author|date)[*_]{0,2}:", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# The byline: "Author: ... Date: ...", bold labels or not; or another vendor's
+# "Name Mon DD, YYYY 426" (author, date, view count).
+BYLINE = re.compile(
+    r"^\s*[*_]{0,2}(?i:author|date)[*_]{0,2}:"
+    r"|^\s*(?P<name>[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,4})\s+"
+    r"(?P<date>(?i:" + _MONTH + r")\s\d{1,2},\s\d{4})(?:\s+(?P<views>[\d,]+))?\s*$"
+)
+# Question and answer labels of troubleshooting pages: "Q1:", "A1:", "Question:", "Answer:".
+QA_LINE = re.compile(r"^\s*[*_]{0,2}(?P<label>q\d*|a\d*|question|answer)[*_]{0,2}\s*[:.)]", re.I)
 
 
 def field_label(line: str) -> str | None:

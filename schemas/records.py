@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 DocId = Annotated[
     str,
@@ -25,7 +25,8 @@ Citations = Annotated[
     Field(description="Reference numbers cited, in order of first appearance (';'-joined in CSV)."),
 ]
 Location = Literal[
-    "paragraph", "list item", "table cell", "table header", "protocol field", "caption", "heading"
+    "paragraph", "list item", "table cell", "table header", "protocol field", "procedure step",
+    "faq", "caption", "heading",
 ]
 _PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -44,6 +45,20 @@ class DocumentRecord(Record):
     )
     compound_name: str | None = Field(description="The compound the guide is about.")
     source_url: str | None = Field(description="Canonical page address the guide gives for citing it.")
+    cas_number: str | None = Field(description="CAS registry number from the product header.")
+    molecular_formula: str | None = Field(description="Molecular formula, e.g. C17H19F3N6O.")
+    molecular_weight: float | None = Field(gt=0, description="Molecular weight, as a number.")
+    molecular_weight_unit: str | None = Field(description="Unit of molecular_weight when given, e.g. g/mol.")
+    iupac_name: str | None = Field(description="IUPAC name.")
+    inchi_key: str | None = Field(description="InChI Key.")
+    smiles: str | None = Field(description="SMILES string.")
+    guide_kind: Literal[
+        "comparative guide", "technical guide", "application notes", "troubleshooting",
+        "evidence card", "other",
+    ] = Field(description="What the guide calls itself in its title.")
+    language: str | None = Field(
+        description="Language of the head labels (en, es, de, fr, zh, ja); the body is English."
+    )
     source_path: str = Field(description="Source file path relative to the working directory.")
     source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the source bytes.")
     source_format: Literal["text", "markdown", "html"] = Field(description="Parser that read it.")
@@ -92,6 +107,9 @@ class TableCellRecord(Record):
     value: float | None = Field(description="Leading measured number.")
     unit: str | None = Field(description="Unit of value, from the cell or else its column/row label.")
     comparator: str | None = Field(description="Sign before the value: <, >, ≤, ≥, ~, ≈.")
+    uncertainty: float | None = Field(ge=0, description="The ± spread stated with the value.")
+    value_low: float | None = Field(description="Low end of a range (8–14 h gives 8); never averaged.")
+    value_high: float | None = Field(description="High end of a range (8–14 h gives 14).")
     p_value: float | None = Field(ge=0, le=1, description="First p-value stated in the cell.")
     p_comparator: str | None = Field(description="Relation of the p-value: <, >, =, ≤, ≥.")
     citations: Citations
@@ -104,14 +122,24 @@ class TableCellRecord(Record):
             raise ValueError("a missing cell has no value")
         if (self.p_value is None) != (self.p_comparator is None):
             raise ValueError("p_value and p_comparator go together")
-        if self.value is None and (self.unit is not None or self.comparator is not None):
-            raise ValueError("unit and comparator need a value")
+        ranged = self.value_low is not None
+        if ranged != (self.value_high is not None):
+            raise ValueError("value_low and value_high go together")
+        if ranged and self.value is not None:
+            raise ValueError("a range leaves value empty (ranges are never averaged)")
+        measured = self.value is not None or ranged
+        if not measured and (self.unit is not None or self.comparator is not None
+                             or self.uncertainty is not None):
+            raise ValueError("unit, comparator and uncertainty need a value")
         return self
 
 
 class ProtocolRecord(Record):
     doc_id: DocId
     protocol_id: str = Field(min_length=1, description="<section_id>-protocol-<n>.")
+    protocol_kind: Literal["trial", "procedure"] = Field(
+        description="trial: Objective/Design/Population/... fields; procedure: numbered steps."
+    )
     section_id: str | None = Field(description="Section holding the protocol.")
     section_path: str = Field(description="Section titles from the top, joined by ' > '.")
     title: str | None = Field(description="Heading above the protocol.")
@@ -123,6 +151,9 @@ class ProtocolRecord(Record):
     primary_endpoint: str | None = Field(description="Primary endpoint field.")
     key_secondary_endpoints: str | None = Field(description="Key secondary endpoints field.")
     results: str | None = Field(description="Results field.")
+    materials: list[str] = Field(
+        description="Materials of a procedure, one item each (';'-joined in CSV)."
+    )
     citations: Citations
     line_start: Line
 
@@ -138,8 +169,34 @@ class ProtocolArmRecord(Record):
 class ReferenceRecord(Record):
     doc_id: DocId
     number: int = Field(ge=1, description="Reference number as listed.")
-    title: str = Field(min_length=1, description="Reference text without number and source.")
+    title: str = Field(min_length=1, description="Title (the whole text where no parts are told apart).")
     source: str | None = Field(description="Bracketed domain after the title, e.g. pubmed.ncbi.nlm.nih.gov.")
+    authors: str | None = Field(description="Author list, as written.")
+    journal: str | None = Field(description="Journal, as abbreviated in the reference.")
+    year: int | None = Field(ge=1000, le=2999, description="Publication year.")
+    doi: str | None = Field(description="DOI, where the reference gives one.")
+    pmid: str | None = Field(description="PubMed id, where the reference gives one.")
+    url: str | None = Field(description="Web address, where the reference gives one.")
+    raw: str = Field(min_length=1, description="The item's full text as written, markup included.")
+    line: Line
+
+
+class ProcedureStepRecord(Record):
+    doc_id: DocId
+    protocol_id: str = Field(min_length=1, description="Procedure (protocol of kind procedure).")
+    step_number: int = Field(ge=1, description="Step number as written.")
+    text: str = Field(min_length=1, description="Clean text of the step.")
+    citations: Citations
+    line: Line
+
+
+class FaqRecord(Record):
+    doc_id: DocId
+    faq_id: str = Field(min_length=1, description="<section_id>-faq-<n>.")
+    section_id: str | None = Field(description="Section holding the question.")
+    question: str = Field(min_length=1, description="The question, clean.")
+    answer: str = Field(min_length=1, description="The answer, clean.")
+    citations: Citations
     line: Line
 
 
@@ -180,6 +237,8 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "table_cells": TableCellRecord,
     "protocols": ProtocolRecord,
     "protocol_arms": ProtocolArmRecord,
+    "procedure_steps": ProcedureStepRecord,
+    "faqs": FaqRecord,
     "references": ReferenceRecord,
     "citations": CitationRecord,
     "figures": FigureRecord,

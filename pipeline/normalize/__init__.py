@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pipeline.documents import ParsedDoc
 from pipeline.normalize.boilerplate import drop_boilerplate
 from pipeline.normalize.citations import extract_citations
+from pipeline.normalize.faqs import extract_faqs
 from pipeline.normalize.figures import extract_figures
 from pipeline.normalize.metadata import doc_id_for, read_metadata
 from pipeline.normalize.model import Draft, NormalizedDoc
+from pipeline.normalize.procedures import extract_procedures
 from pipeline.normalize.protocols import extract_protocols
 from pipeline.normalize.references import extract_references
 from pipeline.normalize.sections import build_sections
@@ -31,13 +33,15 @@ RULES: list[tuple[str, Rule]] = [
     ("figures", extract_figures),
     ("tables", extract_tables),
     ("protocols", extract_protocols),
+    ("procedures", extract_procedures),
+    ("faqs", extract_faqs),
     ("citations", extract_citations),
 ]
 
 
 def normalize(parsed: ParsedDoc) -> NormalizedDoc:
     """Normalize one parsed document."""
-    draft = Draft(blocks=parsed.blocks)
+    draft = Draft(blocks=parsed.blocks, front_matter=parsed.front_matter, issues=parsed.issues)
     for _name, rule in RULES:
         draft = rule(draft)
     return NormalizedDoc(
@@ -50,5 +54,6 @@ def normalize(parsed: ParsedDoc) -> NormalizedDoc:
         references=draft.references,
         citations=draft.citations,
         figures=draft.figures,
+        faqs=draft.faqs,
         issues=draft.issues,
     )

@@ -13,6 +13,7 @@ rules are the only place inline markup is read. Rules run in this order:
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,13 @@ _EM = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
 _CODE = re.compile(r"`([^`]*)`")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Markup residue a converter left behind: inline HTML tags, entities, unpaired "**".
+_RESIDUE_TAG = re.compile(r"</?(?:br|span|b|i|u|em|strong|sup|sub|small|font|div|p)\b[^<>]*>", re.I)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
+_LONE_STRONG = re.compile(r"\*\*|__")
+_ORPHAN_SPACE = re.compile(r"(?<=\S) ([.,;:])(?=\s|$)")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_MICRO = re.compile(r"\u03bc(?=[A-Za-z])")  # Greek mu before a unit letter is the micro sign
 _SPACE_BEFORE_PUNCT = re.compile(r"\s*" + _MARK + r"+\s*(?=[.,;:!?)\]]|$)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -67,11 +75,16 @@ def clean_inline(raw: str) -> Inline:
     text = _MARKERS.sub(take, raw)
     text = strip_markup(text)
     text = _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, "")
-    return Inline(_WHITESPACE.sub(" ", text).strip(), tuple(numbers))
+    text = _WHITESPACE.sub(" ", text).strip()
+    text = _ORPHAN_SPACE.sub(r"\1", text)  # "value ." left by a converter that dropped a marker
+    return Inline(_MICRO.sub("\u00b5", text.translate(_SUBSCRIPTS)), tuple(numbers))
 
 
 def strip_markup(text: str) -> str:
     """Markdown inline markup to its text; citation markers are left alone."""
+    text = _RESIDUE_TAG.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = _IMAGE.sub(r"\1", text)
     previous = None
     while previous != text:  # links and emphasis nest: strip until nothing changes
@@ -81,6 +94,7 @@ def strip_markup(text: str) -> str:
         text = _EM.sub(lambda m: m.group(1) or m.group(2), text)
     text = _SUPERSCRIPT.sub(r"^\1", text)
     text = _CODE.sub(r"\1", text)
+    text = _LONE_STRONG.sub("", text)
     return _ESCAPE.sub(r"\1", text)
 
 

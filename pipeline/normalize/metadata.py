@@ -1,7 +1,13 @@
-"""Document metadata: title, byline, head fields and the "To cite" line.
+"""Document metadata: title, byline, head fields, product header and the "To cite" line.
 
-The blocks that carry metadata are taken out of the body, so no later rule
-reads them as sections, paragraphs or references.
+The head of a guide is everything before its first section heading. Before the
+title there may be a product header (image alt line, product name, ``Cat. No.:``,
+``CAS No.:``, ``M. Wt:``, stock notes, a description, a category label): the
+whole pre-title part is page chrome, read for its fields and then dropped. After
+the title come the byline, the "Compound of Interest" block and the audience
+line. Label/value property blocks ("Molecular Formula" on one line, the formula
+on the next) are read wherever they stand in the head. The blocks that carry
+metadata leave the body, so no later rule reads them as content.
 """
 
 from __future__ import annotations
@@ -9,19 +15,17 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import replace
+from typing import Any
+from urllib.parse import urldefrag
 
-from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, TableBlock
+from pipeline.errors import Issue
 from pipeline.normalize.inline import clean_inline, strip_markup
 from pipeline.normalize.model import Draft, Metadata
-from pipeline.vocabulary import BYLINE, FIELD_LINE, field_label
+from pipeline.normalize.values import normalize_micro, to_number
+from pipeline.vocabulary import BYLINE, FIELD_LINE, HEAD_LABELS
 
-# Head field labels and the metadata field each fills.
-HEAD_FIELDS = {
-    "compound name": "compound_name",
-    "cat. no.": "catalog_number",
-    "catalog number": "catalog_number",
-}
-# Lines of the document head that are neither title nor body.
+# Lines of the head that are neither title nor field.
 _HEAD_HEADING = re.compile(r"^compound of interest$", re.I)
 _AUDIENCE = re.compile(r"^(?:for|prepared for|written for|intended for|aimed at)\s", re.I)
 _LINK_ONLY = re.compile(r"^\s*\[{1,2}[^\[\]]*\]\([^)]*\)\]?\s*$")
@@ -32,6 +36,8 @@ _CITE_TITLE = re.compile(r"\[(?P<title>[^\[\]]+)\]")
 _CITE_YEAR = re.compile(r"\[(?P<year>(?:19|20)\d\d)\]")
 _CITE_URL = re.compile(r"(?P<url>https?://[^\s\]\)]+)")
 _URL_CATALOG = re.compile(r"/product/(?P<cat>[A-Za-z]{1,3}\d{3,})", re.I)
+_STRAY_PIPES = re.compile(r"^\s*\|?\s*|\s*\|?\s*$")
+_WEIGHT = re.compile(r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
 
 _BYLINE_PARTS = re.compile(
     r"^\s*[*_]{0,2}author[*_]{0,2}:[*_]{0,2}\s*(?P<author>.*?)\s*"
@@ -40,26 +46,47 @@ _BYLINE_PARTS = re.compile(
 )
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
 _DATE_WORDS = re.compile(
     r"(?P<month>[A-Za-z]{3,9})\.?\s+(?:(?P<day>\d{1,2}),?\s+)?(?P<year>(?:19|20)\d\d)"
 )
 _DATE_ISO = re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)(?:-(?P<day>\d\d))?")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
+# What a guide calls itself, in its title, and the kind that follows. First match wins.
+GUIDE_KINDS = [
+    (re.compile(r"\bevidence\s+cards?\b", re.I), "evidence card"),
+    (re.compile(r"\btroubleshoot|\bsupport\s+center\b|\bfaqs?\b", re.I), "troubleshooting"),
+    (re.compile(r"\bapplication\s+notes?\b", re.I), "application notes"),
+    (re.compile(r"\bcompar(?:ative|ison|ing)\b|\bversus\b|\bvs\.?\s", re.I), "comparative guide"),
+    (re.compile(r"\btechnical\s+guide\b|\bin-depth\s+guide\b|\bguide\b", re.I), "technical guide"),
+]
+# Front-matter keys that may fill a metadata field.
+FRONT_MATTER_FIELDS = frozenset({
+    "title", "author", "published", "compound_name", "catalog_number", "source_url",
+    "cas_number", "molecular_formula", "molecular_weight", "iupac_name", "inchi_key", "smiles",
+})
+
 
 def read_metadata(draft: Draft) -> Draft:
     """Take title, byline, head fields and the "To cite" line out of the body."""
+    blocks = draft.blocks
+    title_at = next((i for i, b in enumerate(blocks)
+                     if isinstance(b, HeadingBlock) and b.level == 1), None)
     found: dict[str, str] = {}
+    languages: list[str] = []
     kept: list[Block] = []
     head = True
-    for block in draft.blocks:
+    for i, block in enumerate(blocks):
+        if title_at is not None and i < title_at:
+            _read_fields(block, found, languages, product_header=True)
+            continue  # the product header is page chrome
         if head and _ends_head(block):
             head = False
-        if _take(block, found, head):
-            continue
-        kept.append(block)
-    metadata = _metadata(found)
-    return replace(draft, blocks=tuple(kept), metadata=metadata)
+        if not _take(block, found, languages, head):
+            kept.append(block)
+    metadata, issues = _metadata(found, languages, draft.front_matter)
+    return replace(draft, blocks=tuple(kept), metadata=metadata, issues=draft.issues + issues)
 
 
 def doc_id_for(metadata: Metadata, fallback: str) -> str:
@@ -82,12 +109,19 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def guide_kind(*titles: str | None) -> str:
+    """The guide's kind, from what its title (or its "To cite" title) calls it."""
+    for title in titles:
+        for pattern, kind in GUIDE_KINDS:
+            if title and pattern.search(title):
+                return kind
+    return "other"
+
+
 def _ends_head(block: Block) -> bool:
-    """The head ends at the first section heading, table or list (the "To cite" item aside)."""
+    """The head ends at the first section heading or table."""
     if isinstance(block, HeadingBlock):
         return block.level > 1 and not _is_head_line(block.text)
-    if isinstance(block, ListItemBlock):
-        return not _TO_CITE.match(block.text)
     return isinstance(block, TableBlock)
 
 
@@ -97,7 +131,7 @@ def _is_head_line(text: str) -> bool:
     return bool(_HEAD_HEADING.match(stripped) or _AUDIENCE.match(stripped))
 
 
-def _take(block: Block, found: dict[str, str], head: bool) -> bool:
+def _take(block: Block, found: dict[str, str], languages: list[str], head: bool) -> bool:
     """Record the metadata a block carries; True when the block is metadata only."""
     if isinstance(block, TableBlock):
         return False
@@ -106,29 +140,72 @@ def _take(block: Block, found: dict[str, str], head: bool) -> bool:
     if cite is not None and "to_cite" not in found:
         found["to_cite"] = cite["rest"]
         return True
-    if isinstance(block, HeadingBlock) and block.level == 1 and "title" not in found:
-        found["title"] = clean_inline(text).text
-        return True
-    if isinstance(block, ParagraphBlock) and BYLINE.match(text) and "byline" not in found:
+    if isinstance(block, HeadingBlock) and block.level == 1:
+        if "title" not in found:
+            found["title"] = clean_inline(text).text
+            return True
+        return clean_inline(text).text == found["title"]  # the title printed twice
+    if BYLINE.match(text) and "byline" not in found and not isinstance(block, HeadingBlock):
         found["byline"] = text
         return True
-    if not head or isinstance(block, ListItemBlock):
+    if not head:
         return False
-    label = field_label(text)
-    if label in HEAD_FIELDS:
-        match = FIELD_LINE.match(text)
-        assert match is not None
-        found.setdefault(HEAD_FIELDS[label], clean_inline(match["value"]).text)
+    if _LINK_ONLY.match(text) or _is_head_line(text):
         return True
-    return _is_head_line(text)
+    return _read_fields(block, found, languages, product_header=False)
 
 
-def _metadata(found: dict[str, str]) -> Metadata:
+def _read_fields(block: Block, found: dict[str, str], languages: list[str],
+                 *, product_header: bool) -> bool:
+    """Read head fields from a block; True when every line of it was a field."""
+    if isinstance(block, TableBlock):
+        return False
+    lines = [_STRAY_PIPES.sub("", line) for line in block.text.split("\n")]
+    all_fields = True
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        match = FIELD_LINE.match(line)
+        label = match["label"].strip().lower() if match else None
+        if match is not None and label in HEAD_LABELS and match["value"].strip():
+            _set(found, languages, label, match["value"])
+        elif _label_only(line) and i + 1 < len(lines):  # "Molecular Formula" / "C29H31N7O"
+            _set(found, languages, _label_only(line), lines[i + 1])  # type: ignore[arg-type]
+            i += 1
+        else:
+            all_fields = False
+            if product_header and BYLINE.match(line) is None and "product_name" not in found:
+                found["_last_name_line"] = clean_inline(line).text
+        i += 1
+    if product_header and "catalog_number" in found and "product_name" not in found:
+        found["product_name"] = found.get("_last_name_line", "")  # the line above Cat. No.
+    return all_fields
+
+
+def _label_only(line: str) -> str | None:
+    label = clean_inline(line).text.strip().rstrip(":：").strip().lower()
+    return label if label in HEAD_LABELS else None
+
+
+def _set(found: dict[str, str], languages: list[str], label: str, value: str) -> None:
+    field, language = HEAD_LABELS[label]
+    languages.append(language)
+    if field is not None:
+        found.setdefault(field, clean_inline(value).text)
+
+
+def _metadata(found: dict[str, str], languages: list[str],
+              front_matter: dict[str, Any]) -> tuple[Metadata, tuple[Issue, ...]]:
     author = published = vendor = url = cite_title = None
-    byline = _BYLINE_PARTS.match(found.get("byline", ""))
+    byline_text = found.get("byline", "")
+    byline = _BYLINE_PARTS.match(byline_text)
     if byline is not None:
         author = clean_inline(byline["author"]).text.rstrip(" .") or None
         published = parse_date(strip_markup(byline["date"] or ""))
+    else:
+        other = BYLINE.match(byline_text)
+        if other is not None and other["name"]:
+            author, published = other["name"], parse_date(other["date"])
     if "to_cite" in found:
         rest = found["to_cite"]
         vendor_match, title_match = _CITE_VENDOR.match(rest), _CITE_TITLE.search(rest)
@@ -137,16 +214,74 @@ def _metadata(found: dict[str, str]) -> Metadata:
         cite_title = title_match["title"].strip() if title_match else None
         url = url_match["url"] if url_match else None
         published = published or (year_match["year"] if year_match else None)
-    catalog = found.get("catalog_number")
-    if catalog is None and url is not None:
-        url_catalog = _URL_CATALOG.search(url)
-        catalog = url_catalog["cat"].upper() if url_catalog else None
+    weight = _WEIGHT.match(normalize_micro(found.get("molecular_weight", "")))
+    fields: dict[str, Any] = {
+        "title": found.get("title") or cite_title,
+        "author": author,
+        "published": published,
+        "compound_name": found.get("compound_name") or found.get("product_name") or None,
+        "catalog_number": found.get("catalog_number"),
+        "source_url": url,
+        "cas_number": found.get("cas_number"),
+        "molecular_formula": found.get("molecular_formula"),
+        "molecular_weight": to_number(weight["num"]) if weight else None,
+        "molecular_weight_unit": (weight["unit"] or "").strip() or None if weight else None,
+        "iupac_name": found.get("iupac_name"),
+        "inchi_key": found.get("inchi_key"),
+        "smiles": found.get("smiles"),
+    }
+    fields, issues = _merge_front_matter(fields, front_matter)
+    if fields["catalog_number"] is None and fields["source_url"]:
+        url_catalog = _URL_CATALOG.search(fields["source_url"])
+        fields["catalog_number"] = url_catalog["cat"].upper() if url_catalog else None
     return Metadata(
-        title=found.get("title") or cite_title,
-        author=author,
-        published=published,
-        compound_name=found.get("compound_name"),
-        catalog_number=catalog,
-        source_url=url,
+        **fields,
+        guide_kind=guide_kind(fields["title"], cite_title),
+        language=_language(languages),
         vendor=vendor,
-    )
+    ), issues
+
+
+def _merge_front_matter(fields: dict[str, Any], front_matter: dict[str, Any]
+                        ) -> tuple[dict[str, Any], tuple[Issue, ...]]:
+    """Front matter fills what the text does not say; the text wins a disagreement."""
+    merged = dict(fields)
+    issues: list[Issue] = []
+    for key, value in sorted(front_matter.items()):
+        if key not in FRONT_MATTER_FIELDS:
+            issues.append(Issue("normalize", "warning",
+                                f"front matter key {key!r} is not a document field; ignored", 1))
+            continue
+        given = str(value).strip() if value is not None else ""
+        if key == "molecular_weight":
+            weight = _WEIGHT.match(given)
+            if weight is None:
+                continue
+            if merged["molecular_weight"] is None:
+                merged["molecular_weight"] = to_number(weight["num"])
+                merged["molecular_weight_unit"] = (weight["unit"] or "").strip() or None
+            continue
+        if merged[key] is None:
+            merged[key] = given or None
+        elif given and not _same(key, str(merged[key]), given):
+            issues.append(Issue("normalize", "warning",
+                                f"front matter {key} {given!r} differs from the text's "
+                                f"{merged[key]!r}; the text's value is kept", 1))
+    return merged, tuple(issues)
+
+
+def _same(key: str, text_value: str, given: str) -> bool:
+    """Equal values; a page address is the same page whatever its #fragment or case."""
+    if key == "source_url":
+        return urldefrag(text_value).url.rstrip("/").lower() == urldefrag(given).url.rstrip("/").lower()
+    return text_value == given
+
+
+def _language(languages: list[str]) -> str | None:
+    """The language of the head labels: a language-specific label beats English ones."""
+    specific = [lang for lang in languages if lang not in ("en", "zh/ja")]
+    if specific:
+        return max(sorted(set(specific)), key=specific.count)
+    if "zh/ja" in languages:
+        return "zh"  # only the shared labels: Chinese is the likelier page language
+    return "en" if languages else None

@@ -7,6 +7,7 @@ check records; the extra ``line`` fields keep where each fact came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.blocks import Block
 from pipeline.documents import SourceInfo
@@ -21,6 +22,15 @@ class Metadata:
     compound_name: str | None = None
     catalog_number: str | None = None
     source_url: str | None = None
+    cas_number: str | None = None
+    molecular_formula: str | None = None
+    molecular_weight: float | None = None
+    molecular_weight_unit: str | None = None
+    iupac_name: str | None = None
+    inchi_key: str | None = None
+    smiles: str | None = None
+    guide_kind: str = "other"
+    language: str | None = None  # of the head labels; the body is English
     vendor: str | None = None  # read from the "To cite" line; names the vendor's own chrome
 
 
@@ -47,6 +57,9 @@ class Cell:
     value: float | None = None
     unit: str | None = None
     comparator: str | None = None
+    uncertainty: float | None = None
+    value_low: float | None = None
+    value_high: float | None = None
     p_value: float | None = None
     p_comparator: str | None = None
     missing: bool = False
@@ -84,6 +97,9 @@ class Protocol:
     arms: tuple[Arm, ...]
     citations: tuple[int, ...]
     line_start: int
+    kind: str = "trial"  # "trial": Objective/Design/... fields; "procedure": numbered steps
+    materials: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,13 @@ class Reference:
     title: str
     source: str | None
     line: int
+    raw: str = ""
+    authors: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +123,24 @@ class Citation:
     number: int
     section_id: str | None
     location: str  # paragraph, table cell, table header, protocol field, caption, heading, list item
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Faq:
+    faq_id: str
+    section_id: str | None
+    question: str
+    answer: str
+    citations: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    step_number: int
+    text: str
+    citations: tuple[int, ...]
     line: int
 
 
@@ -123,6 +164,7 @@ class NormalizedDoc:
     references: tuple[Reference, ...] = ()
     citations: tuple[Citation, ...] = ()
     figures: tuple[Figure, ...] = ()
+    faqs: tuple[Faq, ...] = ()
     issues: tuple[Issue, ...] = ()
 
 
@@ -136,6 +178,7 @@ class Draft:
     """
 
     blocks: tuple[Block, ...]
+    front_matter: dict[str, Any] = field(default_factory=dict)
     metadata: Metadata = field(default_factory=Metadata)
     sections: tuple[Section, ...] = ()
     block_sections: tuple[str | None, ...] = ()
@@ -144,5 +187,6 @@ class Draft:
     protocols: tuple[Protocol, ...] = ()
     references: tuple[Reference, ...] = ()
     figures: tuple[Figure, ...] = ()
+    faqs: tuple[Faq, ...] = ()
     citations: tuple[Citation, ...] = ()
     issues: tuple[Issue, ...] = ()

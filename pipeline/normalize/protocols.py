@@ -47,8 +47,10 @@ def extract_protocols(draft: Draft) -> Draft:
     protocols: list[Protocol] = []
     issues: list[Issue] = []
     locations = dict(draft.locations)
-    for start, end in _lists(draft):
+    for start, end in list_runs(draft):
         items = [b for b in draft.blocks[start:end] if isinstance(b, ListItemBlock)]
+        if start in draft.locations:
+            continue  # claimed already (references)
         if sum(1 for it in items if it.depth == 0 and _field(it.text)) < MIN_PROTOCOL_FIELDS:
             continue
         section_id = draft.block_sections[start]
@@ -81,13 +83,20 @@ def sample_size(population: str) -> int | None:
     return int(to_number(leading.group(1))) if leading else None
 
 
-def _lists(draft: Draft) -> list[tuple[int, int]]:
-    """Index ranges of consecutive list items in the body."""
+def list_runs(draft: Draft) -> list[tuple[int, int]]:
+    """Index ranges of the body's lists: consecutive items, split where a bullet list
+    turns into a numbered one (or back) at the top level."""
     runs: list[tuple[int, int]] = []
     start: int | None = None
+    numbered: bool | None = None
     for i, block in enumerate(draft.blocks):
         if isinstance(block, ListItemBlock):
-            start = i if start is None else start
+            kind = block.number is not None
+            if start is not None and block.depth == 0 and kind != numbered:
+                runs.append((start, i))
+                start = None
+            if start is None:
+                start, numbered = i, kind
         elif start is not None:
             runs.append((start, i))
             start = None

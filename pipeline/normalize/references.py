@@ -1,10 +1,12 @@
 """Numbered references: the items of a References section, and "[n] ..." items anywhere.
 
-Two item styles: "1. Title [domain]" (the number as the list marker) and
-"[1] Authors. Title. Journal. ... View Source". A reference keeps its title
-and, where the item ends in a bracketed domain, that domain as ``source``.
-Reference text is not scanned for citation markers: "[35S]" or "[1,2,3]"
-in a title is chemistry, not a citation.
+Item styles of the family:
+- ``1. Title [domain]`` (the number as the list marker, the site in brackets);
+- ``[1] Authors. Title. Journal. Year;Vol(Issue):pages. View Source``;
+- a Markdown or HTML ordered list of ``Authors. Title. *Journal*. Year;...``.
+A reference keeps its raw text and, where the item says them, ``authors``,
+``journal``, ``year``, ``doi``, ``pmid`` and ``url``. Reference text is not
+scanned for citation markers: "[35S]" or "[1,2,3]" in a title is chemistry.
 """
 
 from __future__ import annotations
@@ -25,6 +27,18 @@ _DOT_NUMBER = re.compile(r"^\s*(\d{1,4})\.\s+(?=\S)")
 _SOURCE = re.compile(r"\s*\[(?P<source>[^\[\]\s]+\.[^\[\]\s]+)\]\s*$")
 _VIEW_SOURCE = re.compile(r"\s*\bView Source\s*$", re.I)
 _WHITESPACE = re.compile(r"\s+")
+# "Journal. 2019;71(11):1788-1800." or "Journal. 2018;2:23." closing a Vancouver-style item.
+_JOURNAL_TAIL = re.compile(
+    r"(?P<journal>[^.]+?)\.\s+(?P<year>(?:19|20)\d{2})(?:\s[A-Z][a-z]{2}(?:\s\d{1,2})?)?;"
+)
+_PARTICLES = r"(?:(?:van|von|de|der|den|la|le|du|da|di|dos|del)\s)*"
+_AUTHOR = re.compile(rf"^(?:{_PARTICLES}[A-Z][\w'’-]*(?:\s{_PARTICLES}[A-Z][\w'’-]*)*"
+                     r"\s[A-Z]{1,4}|et al)$")
+_AUTHORS_END = re.compile(r"\bet al\.\s|\.\s")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\]\[]+?)(?=[.,;]?(?:\s|$))")
+_PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b", re.I)
+_URL = re.compile(r"https?://[^\s\]\[<>]+[^\s\]\[<>.,;:)]")
 
 
 def extract_references(draft: Draft) -> Draft:
@@ -48,6 +62,7 @@ def extract_references(draft: Draft) -> Draft:
         else:
             references.append(reference)
         locations[i] = "reference"
+    issues.extend(_numbering_issues(references))
     return replace(
         draft,
         references=tuple(references),
@@ -58,6 +73,7 @@ def extract_references(draft: Draft) -> Draft:
 
 def parse_reference(item: ListItemBlock) -> Reference | None:
     """One list item as a numbered reference, or None when it has no number."""
+    raw = _WHITESPACE.sub(" ", item.text).strip()
     text = _WHITESPACE.sub(" ", strip_markup(item.text)).strip()
     number = item.number
     for pattern in (_BRACKET_NUMBER, _DOT_NUMBER):
@@ -69,5 +85,59 @@ def parse_reference(item: ListItemBlock) -> Reference | None:
     text = _VIEW_SOURCE.sub("", text)
     source_match = _SOURCE.search(text)
     source = source_match["source"] if source_match else None
-    title = text[: source_match.start()] if source_match else text
-    return Reference(number=number, title=title.strip(), source=source, line=item.line_start)
+    body = text[: source_match.start()].strip() if source_match else text
+    authors, title, journal, year = _vancouver(body)
+    doi, pmid, url = _DOI.search(body), _PMID.search(body), _URL.search(body)
+    return Reference(
+        number=number,
+        title=title or body,
+        source=source,
+        line=item.line_start,
+        raw=raw,
+        authors=authors,
+        journal=journal,
+        year=year if year is not None else _last_year(body),
+        doi=doi.group(1) if doi else None,
+        pmid=pmid.group(1) if pmid else None,
+        url=url.group(0) if url else None,
+    )
+
+
+def _vancouver(text: str) -> tuple[str | None, str | None, str | None, int | None]:
+    """Authors, title, journal and year of "Authors. Title. Journal. Year;..." text."""
+    end = _AUTHORS_END.search(text)
+    if end is None:
+        return None, None, None, None
+    names = [n.strip() for n in text[: end.end()].strip().rstrip(".").split(",")]
+    if not all(_AUTHOR.match(n) for n in names):
+        return None, None, None, None
+    rest = text[end.end():]
+    tail = _JOURNAL_TAIL.search(rest)
+    if tail is None:
+        return ", ".join(names), rest.strip() or None, None, None
+    title = rest[: tail.start()].strip().rstrip(".")
+    return ", ".join(names), title or None, tail["journal"].strip(), int(tail["year"])
+
+
+def _last_year(text: str) -> int | None:
+    years = _YEAR.findall(text)
+    return int(years[-1]) if years else None
+
+
+def _numbering_issues(references: list[Reference]) -> list[Issue]:
+    """A number listed twice, or numbers out of order, is a warning."""
+    issues: list[Issue] = []
+    seen: dict[int, int] = {}
+    previous = 0
+    for reference in references:
+        if reference.number in seen:
+            issues.append(Issue("normalize", "warning",
+                                f"reference {reference.number} is listed twice (first at line "
+                                f"{seen[reference.number]})", reference.line))
+        elif reference.number < previous:
+            issues.append(Issue("normalize", "warning",
+                                f"reference {reference.number} is out of order (after "
+                                f"{previous})", reference.line))
+        seen.setdefault(reference.number, reference.line)
+        previous = max(previous, reference.number)
+    return issues

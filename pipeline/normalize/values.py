@@ -1,46 +1,63 @@
-"""Cell typing: the measured number, unit, comparator and p-value in a cell's text.
+"""Cell typing: the measured number, its unit, comparator, spread and p-value.
 
 A cell keeps its clean text; these fields are read from it:
-- ``value``: the leading measured number ("36.7%" gives 36.7; "8 days (P=0.03)"
-  gives 8). A cell that starts with words ("Similar to X") has no value.
-- ``comparator``: a sign before that number (">400" gives ">").
-- ``unit``: a known unit right after the number, else one from the column or
-  row label ("IC50 (nM)" gives "nM").
+- ``value``: the first measured number. It leads the cell ("36.7%", "8 days
+  (P=0.03)"), or, in a cell that opens with a label, follows the label's
+  "=" or ": " ("IC50 (COX-2) = 1.2 µM; ..."). A cell of words has no value.
+- ``comparator``: a sign before that number (``>400`` gives ``>``).
+- ``uncertainty``: the ``±`` spread ("4.12 ± 0.02 min").
+- ``value_low``/``value_high``: a range ("8–14 h", "−4.6 to 3.9"); a range is
+  never averaged, so ``value`` stays empty.
+- ``unit``: a unit right after the number ("M^-1 s^-1" included), else one from
+  the column or row label ("IC50 (nM)" gives nM; "%B" gives %).
 - ``p_value``/``p_comparator``: the first "P < 0.001"-style statement.
-- ``missing``: the cell is a placeholder ("-", "NR", "N/A"); value stays empty.
+- ``missing``: the cell is a placeholder ("-", "NR", "N/A", "None reported").
+
+Scientific notation (``2.4 × 10^-3``) is applied to the value, exactly (decimal
+arithmetic, so 2.4 × 10^-3 is 0.0024, not 0.0024000000000000002).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 # Placeholders that mean "no value here", compared case-insensitively.
 PLACEHOLDERS = frozenset(
     {"-", "\u2013", "\u2014", "\u2212", "n/a", "na", "nr", "nd", "n.d.", "none reported",
-     "not reported", "not calculable", "not determined", "not available"}
+     "not reported", "not calculable", "not determined", "not available", "not applicable"}
 )
 
-# Units the family writes after numbers and in label parentheses. Longest first when matched.
+# Unit atoms the family writes after numbers and in label parentheses.
 UNITS = frozenset(
-    {"%", "nM", "µM", "mM", "pM", "M", "mol", "mmol", "µmol", "nmol", "g", "mg", "µg", "ng",
-     "kg", "L", "mL", "µL", "nL", "h", "hr", "hrs", "hours", "min", "s", "sec", "ms", "day",
-     "days", "week", "weeks", "month", "months", "year", "years", "°C", "K", "Da", "kDa",
-     "g/mol", "mg/mL", "µg/mL", "ng/mL", "pg/mL", "mg/kg", "µg/kg", "mg/day", "mL/min",
-     "eV", "m/z", "Å", "nm", "µm", "mm", "cm", "rpm", "psi", "bar", "Hz", "MHz", "ppm",
-     "IU", "U", "U/mL", "fold", "x"}
+    {"%", "nM", "µM", "mM", "pM", "fM", "M", "mol", "mmol", "µmol", "nmol", "pmol", "g", "mg",
+     "µg", "ng", "pg", "kg", "L", "mL", "µL", "nL", "h", "hr", "hrs", "hours", "min", "s", "sec",
+     "ms", "day", "days", "week", "weeks", "month", "months", "year", "years", "°C", "K", "Da",
+     "kDa", "eV", "m/z", "Å", "nm", "µm", "mm", "cm", "m", "rpm", "psi", "bar", "Hz", "MHz",
+     "ppm", "IU", "U", "fold", "equiv", "mol%", "wt%", "v/v", "w/v", "x g", "× g"}
 )
-_UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_ATOM = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+_EXP = r"(?:\^[-−]?\d+|[⁻]?[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+# A unit: atoms with exponents, joined by "/" or "·", or by a space when the next atom
+# carries an exponent ("M^-1 s^-1"); never followed by more letters ("28-Day", "mgx").
+_UNIT = (rf"{_ATOM}{_EXP}?(?:(?:\s?[/·]\s?{_ATOM}{_EXP}?)|(?:\s{_ATOM}{_EXP}))*"
+         r"(?![A-Za-zµ])")
 
 COMPARATORS = ("<=", ">=", "≤", "≥", "<", ">", "~", "≈")
 _COMPARATOR = "|".join(re.escape(c) for c in COMPARATORS)
-_NUMBER = r"[-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-\u2212]?\.\d+"
-
-_LEADING_VALUE = re.compile(
-    rf"^(?P<cmp>{_COMPARATOR})?\s*(?P<num>{_NUMBER})"
-    rf"(?:\s*(?P<unit>{_UNIT_ALTERNATION})(?![\w/]))?"
-    r"(?![\w.,]*[A-Za-z-]\w)"  # "28-Day", "4x4" and "1a" are names, not numbers
+_NUMBER = r"[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+"
+_MEASURE = (
+    rf"(?P<cmp>{_COMPARATOR})?\s*(?P<num>{_NUMBER})"
+    rf"(?:\s*(?:±|\+/-)\s*(?P<unc>{_NUMBER}))?"
+    rf"(?:\s*(?:[–—]|\bto\b)\s*(?P<high>{_NUMBER}))?"
+    r"(?:\s*[×x]\s*10\^?(?P<exp>[-−]?\d+))?"
+    rf"(?:\s*(?P<unit>{_UNIT}))?"
+    r"(?![\w.,]*[A-Za-z-]\w)"  # "28-Day", "13C3" and "4x4" are names, not numbers
 )
+_LEADING = re.compile(rf"^{_MEASURE}")
+_AFTER_LABEL = re.compile(r"(?:=|:\s)\s*")
+_STANDALONE = re.compile(rf"(?<![\w.,\-−‑]){_MEASURE}")
 _P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_COMPARATOR}|=)\s*(?P<num>{_NUMBER})", re.I)
 _LABEL_UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
@@ -50,6 +67,9 @@ class CellValue:
     value: float | None = None
     unit: str | None = None
     comparator: str | None = None
+    uncertainty: float | None = None
+    value_low: float | None = None
+    value_high: float | None = None
     p_value: float | None = None
     p_comparator: str | None = None
     missing: bool = False
@@ -64,25 +84,48 @@ def parse_cell(text: str, column_label: str = "", row_label: str = "") -> CellVa
     p_match = _P_VALUE.search(stripped)
     if p_match is not None:
         p_value, p_comparator = to_number(p_match["num"]), p_match["cmp"]
-    match = _LEADING_VALUE.match(stripped)
+    match = _measure(stripped)
     if match is None:
         return CellValue(p_value=p_value, p_comparator=p_comparator)
+    scale = int(match["exp"].replace("−", "-")) if match["exp"] else 0
+    number = to_number(match["num"], scale)
     unit = match["unit"] or label_unit(column_label) or label_unit(row_label)
-    return CellValue(to_number(match["num"]), unit, match["cmp"], p_value, p_comparator)
+    uncertainty = to_number(match["unc"], scale) if match["unc"] else None
+    if match["high"]:
+        return CellValue(None, unit, match["cmp"], uncertainty, number,
+                         to_number(match["high"], scale), p_value, p_comparator)
+    return CellValue(number, unit, match["cmp"], uncertainty, None, None, p_value, p_comparator)
+
+
+def _measure(text: str) -> re.Match[str] | None:
+    """The first measurement: leading the cell, else right after a label's '=' or ': '."""
+    leading = _LEADING.match(text)
+    if leading is not None:
+        return leading
+    if _P_VALUE.match(text):  # a cell that is only a p-value has no measured value
+        return None
+    label_end = _AFTER_LABEL.search(text)
+    if label_end is None:
+        return None
+    return _STANDALONE.search(text, label_end.end())
 
 
 def label_unit(label: str) -> str | None:
-    """The unit a column or row label gives in a trailing parenthesis, if it is a unit."""
-    match = _LABEL_UNIT.search(normalize_micro(label))
+    """The unit a column or row label gives: '(nM)' at its end, or a leading '%'."""
+    label = normalize_micro(label).strip()
+    if label.startswith("%"):
+        return "%"
+    match = _LABEL_UNIT.search(label)
     if match is None:
         return None
     candidate = match.group(1).strip()
-    return candidate if candidate in UNITS else None
+    return candidate if re.fullmatch(_UNIT, candidate) else None
 
 
-def to_number(text: str) -> float:
+def to_number(text: str, scale: int = 0) -> float:
     """'2,300' gives 2300.0; '.001' gives 0.001; a Unicode minus is a minus."""
-    return float(text.replace(",", "").replace("\u2212", "-"))
+    digits = text.replace(",", "").replace("−", "-").replace("‑", "-")
+    return float(Decimal(digits).scaleb(scale))
 
 
 def normalize_micro(text: str) -> str:

@@ -3,13 +3,19 @@
 Only the block phase runs: the core ``inline`` rule is disabled because the
 normalize stage reads inline markup itself (one set of inline rules for every
 format), so building inline tokens here would be work thrown away.
+
+Two rules of the guide family that CommonMark does not know:
+- a table ends at the first line without a pipe, blank line or not (GFM
+  would read that line as one more row); the lines after it are parsed again;
+- a bare "Label:" list item owns the sibling items after it that are not
+  labels (CommonMark does not nest an item indented by one space).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -21,6 +27,12 @@ from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, 
 _LABEL_ONLY = re.compile(r"^\s*(?:\*\*)?[A-Za-z][^:\n]{0,60}:(?:\*\*)?\s*$")
 # A "Label: value" item: it ends the run of items a bare label owns.
 _FIELD_LABEL = re.compile(r"^\s*(?:\*\*)?[A-Za-z][A-Za-z0-9 /&()'-]{0,60}:(?:\*\*)?(?:\s|$)")
+# A paragraph that is one bold phrase ("**Procedure**") is a heading written by a converter.
+_BOLD_HEADING = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_\n]{1,80}?)\1\s*$")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+_LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
+_LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close"})
 
 
 @cache
@@ -35,41 +47,126 @@ def markdown_parser(*, code_blocks: bool) -> MarkdownIt:
 
 def parse(text: str) -> list[Block]:
     """Parse a Markdown guide: headings are explicit ``#`` lines."""
-    return blocks_from_tokens(markdown_parser(code_blocks=True).parse(text))
+    return _bold_paragraphs_as_headings(read_blocks(text, markdown_parser(code_blocks=True)))
 
 
-def blocks_from_tokens(tokens: Sequence[Token]) -> list[Block]:
-    """Turn markdown-it block tokens into the block vocabulary, in document order."""
-    out: list[Block] = []
-    i = 0
-    while i < len(tokens):
-        i, blocks = _read_block(tokens, i, depth=0)
-        out.extend(blocks)
-    return out
+def read_blocks(text: str, md: MarkdownIt) -> list[Block]:
+    """All blocks of ``text`` as ``md`` reads it, with the family's table and list rules."""
+    source = _Source(text.split("\n"), md)
+    return source.blocks(0, len(source.lines))
 
 
-def _read_block(tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[Block]]:
-    """Read the block starting at ``tokens[i]``; return the next index and its blocks."""
-    tok = tokens[i]
-    if tok.type == "heading_open":
-        start, end = _span(tok)
-        return i + 3, [HeadingBlock(tokens[i + 1].content.strip(), int(tok.tag[1]), start, end)]
-    if tok.type == "paragraph_open":
-        start, end = _span(tok)
-        return i + 3, [ParagraphBlock(tokens[i + 1].content, start, end)]
-    if tok.type == "table_open":
-        return _read_table(tokens, i)
-    if tok.type in _LIST_OPEN:
-        i, blocks = _read_list(tokens, i, depth)
-        return i, list(nest_under_labels(blocks)) if depth == 0 else blocks
-    if tok.type in ("fence", "code_block", "html_block"):
-        start, end = _span(tok)
-        return i + 1, [ParagraphBlock(tok.content.rstrip("\n"), start, end)]
-    return i + 1, []  # hr, blockquote and other wrappers: their paragraphs are read on their own
+@dataclass(frozen=True, slots=True)
+class _Source:
+    lines: list[str]
+    md: MarkdownIt
 
+    def blocks(self, start: int, end: int) -> list[Block]:
+        """Blocks of source lines ``start``..``end`` (0-based, end exclusive)."""
+        segment = "\n".join(self.lines[start:end])
+        tokens = self.md.parse(segment)
+        if start:
+            for tok in tokens:
+                if tok.map is not None:
+                    tok.map = [tok.map[0] + start, tok.map[1] + start]
+        out: list[Block] = []
+        i = 0
+        while i < len(tokens):
+            i, found = self.read_block(tokens, i, depth=0)
+            out.extend(found)
+        return out
 
-_LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
-_LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close"})
+    def read_block(self, tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[Block]]:
+        """Read the block starting at ``tokens[i]``; return the next index and its blocks."""
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            start, end = _span(tok)
+            return i + 3, [HeadingBlock(tokens[i + 1].content.strip(), int(tok.tag[1]), start, end)]
+        if tok.type == "paragraph_open":
+            start, end = _span(tok)
+            return i + 3, [ParagraphBlock(tokens[i + 1].content, start, end)]
+        if tok.type == "table_open":
+            return self.read_table(tokens, i)
+        if tok.type in _LIST_OPEN:
+            i, blocks = self.read_list(tokens, i, depth)
+            return i, list(nest_under_labels(blocks)) if depth == 0 else blocks
+        if tok.type in ("fence", "code_block", "html_block"):
+            start, end = _span(tok)
+            return i + 1, [ParagraphBlock(tok.content.rstrip("\n"), start, end)]
+        return i + 1, []  # hr, blockquote and other wrappers: their paragraphs are read on their own
+
+    def read_table(self, tokens: Sequence[Token], i: int) -> tuple[int, list[Block]]:
+        start, end = _span(tokens[i])
+        header: tuple[str, ...] = ()
+        rows: list[tuple[str, ...]] = []
+        row_lines: list[int] = []
+        row: list[str] = []
+        in_head = False
+        j = i + 1
+        while tokens[j].type != "table_close":
+            tok = tokens[j]
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                row = []
+                if not in_head:
+                    row_lines.append(_span(tok)[0])
+            elif tok.type == "inline":
+                row.append(tok.content.strip())
+            elif tok.type == "tr_close":
+                if in_head:
+                    header = tuple(row)
+                else:
+                    rows.append(tuple(row))
+            j += 1
+        cut = next((k for k, line in enumerate(row_lines) if "|" not in self.lines[line - 1]), None)
+        after: list[Block] = []
+        if cut is not None:  # the table ended at a line without a pipe; read the rest again
+            after = self.blocks(row_lines[cut] - 1, end)
+            rows, row_lines, end = rows[:cut], row_lines[:cut], row_lines[cut] - 1
+        widths = tuple(_width(self.lines[line - 1]) for line in row_lines)
+        table = TableBlock(header, tuple(rows), tuple(row_lines), start, end, widths)
+        return j + 1, [table, *after]
+
+    def read_list(self, tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[Block]]:
+        """Read one list (``tokens[i]`` opens it) into items with their nesting depth.
+
+        An item whose first line opens a nested list ("- 1. Title") is one item, not
+        an empty item with a child: the inner item stands for it, at its depth.
+        Blocks inside an item after its own text (a nested list, a table, a later
+        paragraph) follow it in document order; nothing inside an item is dropped.
+        """
+        blocks: list[Block] = []
+        i += 1
+        while tokens[i].type not in _LIST_CLOSE:
+            item_tok = tokens[i]
+            start, end = _span(item_tok)
+            number = int(item_tok.info) if item_tok.info.isdigit() else None
+            texts: list[str] = []
+            emitted = False
+            i += 1
+            while tokens[i].type != "list_item_close":
+                tok = tokens[i]
+                if tok.type == "paragraph_open" and not emitted:
+                    texts.append(tokens[i + 1].content)
+                    i += 3
+                    continue
+                if tok.type in _LIST_OPEN and not texts and not emitted and _span(tok)[0] == start:
+                    i, inner = self.read_list(tokens, i, depth)
+                    blocks.extend(inner)
+                    emitted = True
+                    continue
+                if not emitted:
+                    blocks.append(ListItemBlock("\n".join(texts), depth, number, start, end))
+                    emitted = True
+                i, inner = self.read_block(tokens, i, depth + 1)
+                blocks.extend(inner)
+            if not emitted:
+                blocks.append(ListItemBlock("\n".join(texts), depth, number, start, end))
+            i += 1
+        return i + 1, blocks
 
 
 def _span(tok: Token) -> tuple[int, int]:
@@ -77,80 +174,18 @@ def _span(tok: Token) -> tuple[int, int]:
     return tok.map[0] + 1, tok.map[1]
 
 
-def _read_table(tokens: Sequence[Token], i: int) -> tuple[int, list[Block]]:
-    start, end = _span(tokens[i])
-    header: tuple[str, ...] = ()
-    rows: list[tuple[str, ...]] = []
-    row_lines: list[int] = []
-    row: list[str] = []
-    in_head = False
-    for j in range(i + 1, len(tokens)):
-        tok = tokens[j]
-        if tok.type == "thead_open":
-            in_head = True
-        elif tok.type == "thead_close":
-            in_head = False
-        elif tok.type == "tr_open":
-            row = []
-            if not in_head:
-                row_lines.append(_span(tok)[0])
-        elif tok.type == "inline":
-            row.append(tok.content.strip())
-        elif tok.type == "tr_close":
-            if in_head:
-                header = tuple(row)
-            else:
-                rows.append(tuple(row))
-        elif tok.type == "table_close":
-            return j + 1, [TableBlock(header, tuple(rows), tuple(row_lines), start, end)]
-    raise AssertionError("markdown-it gave a table with no table_close")
-
-
-def _read_list(tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[Block]]:
-    """Read one list (``tokens[i]`` opens it) into items with their nesting depth.
-
-    An item whose first line opens a nested list ("- 1. Title") is one item, not
-    an empty item with a child: the inner item stands for it, at its depth.
-    Blocks inside an item after its own text (a nested list, a table, a later
-    paragraph) follow it in document order; nothing inside an item is dropped.
-    """
-    blocks: list[Block] = []
-    i += 1
-    while tokens[i].type not in _LIST_CLOSE:
-        item_tok = tokens[i]
-        start, end = _span(item_tok)
-        number = int(item_tok.info) if item_tok.info.isdigit() else None
-        texts: list[str] = []
-        emitted = False
-        i += 1
-        while tokens[i].type != "list_item_close":
-            tok = tokens[i]
-            if tok.type == "paragraph_open" and not emitted:
-                texts.append(tokens[i + 1].content)
-                i += 3
-                continue
-            if tok.type in _LIST_OPEN and not texts and not emitted and _span(tok)[0] == start:
-                i, inner = _read_list(tokens, i, depth)
-                blocks.extend(inner)
-                emitted = True
-                continue
-            if not emitted:
-                blocks.append(ListItemBlock("\n".join(texts), depth, number, start, end))
-                emitted = True
-            i, inner = _read_block(tokens, i, depth + 1)
-            blocks.extend(inner)
-        if not emitted:
-            blocks.append(ListItemBlock("\n".join(texts), depth, number, start, end))
-        i += 1
-    return i + 1, blocks
+def _width(line: str) -> int:
+    """Cells in one pipe-table row as written, outer pipes not counted."""
+    parts = _UNESCAPED_PIPE.split(line.strip())
+    if parts and not parts[0].strip():
+        parts = parts[1:]
+    if parts and not parts[-1].strip() and line.rstrip().endswith("|"):
+        parts = parts[:-1]
+    return len(parts)
 
 
 def nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
-    """Give a bare "Label:" item the following sibling items that are not labels.
-
-    CommonMark does not nest an item indented by one space, so the arms under
-    "- Intervention Arms:" in the text dump arrive as its siblings.
-    """
+    """Give a bare "Label:" item the following sibling items that are not labels."""
     owner_depth: int | None = None
     for block in blocks:
         if not isinstance(block, ListItemBlock):
@@ -167,3 +202,19 @@ def nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
         elif _LABEL_ONLY.match(block.text):
             owner_depth = block.depth
         yield block
+
+
+def _bold_paragraphs_as_headings(blocks: list[Block]) -> list[Block]:
+    """A paragraph that is one bold phrase is a heading one below the current one."""
+    out: list[Block] = []
+    level = 1
+    for block in blocks:
+        if isinstance(block, HeadingBlock):
+            level = block.level
+        elif isinstance(block, ParagraphBlock):
+            match = _BOLD_HEADING.match(block.text)
+            if match is not None:
+                block = HeadingBlock(match["text"].strip(), level + 1, block.line_start,
+                                     block.line_end)
+        out.append(block)
+    return out

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.blocks import Block, HeadingBlock, ParagraphBlock
-from pipeline.parse.markdown import blocks_from_tokens, markdown_parser
-from pipeline.vocabulary import BYLINE, FIELD_LINE, field_label
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock
+from pipeline.parse.markdown import markdown_parser, read_blocks
+from pipeline.vocabulary import BYLINE, FIELD_LINE, QA_LINE, field_label
 
 MAX_HEADING_CHARS = 160  # the longest titles in the family run to ~120 characters; prose is longer
 MAX_HEADING_LEVEL = 6  # deeper nesting than h6 has no meaning in the output
@@ -40,10 +40,32 @@ _TOP_LEVEL_HEADING = re.compile(
 )
 
 
+# Bullet characters of the page that the dump keeps as text: "  • item" is a list item.
+_TEXT_BULLET = re.compile(r"^([ \t]*)[\u2022\u25aa\u25e6\u2023\u00b7][ \t]+", re.M)
+
+
 def parse(text: str) -> list[Block]:
     """Parse a plain-text guide into blocks, headings inferred."""
-    blocks = blocks_from_tokens(markdown_parser(code_blocks=False).parse(text))
+    blocks = read_blocks(_TEXT_BULLET.sub(r"\1- ", text), markdown_parser(code_blocks=False))
+    blocks = _join_lone_markers(blocks)
     return _assign_levels([_as_heading(b) if _is_heading_line(b) else b for b in blocks])
+
+
+def _join_lone_markers(blocks: list[Block]) -> list[Block]:
+    """A bullet marker alone on its line takes the line after it as its text."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (isinstance(previous, ListItemBlock) and not previous.text.strip()
+                and isinstance(block, ParagraphBlock) and block.line_start == previous.line_end + 1):
+            first, _, rest = block.text.partition("\n")
+            out[-1] = ListItemBlock(first, previous.depth, previous.number, previous.line_start,
+                                    previous.line_start + 1)
+            if rest.strip():
+                out.append(ParagraphBlock(rest, block.line_start + 1, block.line_end))
+            continue
+        out.append(block)
+    return out
 
 
 def is_heading_text(line: str) -> bool:
@@ -54,6 +76,8 @@ def is_heading_text(line: str) -> bool:
     if _SENTENCE_END.search(stripped) or _NOT_HEADING.search(stripped):
         return False
     if not any(ch.isalpha() for ch in stripped) or BYLINE.match(stripped):
+        return False
+    if QA_LINE.match(stripped):
         return False
     if field_label(stripped) is not None:
         return False
@@ -78,18 +102,18 @@ def _as_heading(block: Block) -> HeadingBlock:
 def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
     """Give inferred headings their level from the layout.
 
-    - the heading directly above the byline is the document title (level 1);
+    - the heading nearest above the byline is the document title (level 1);
     - a document-level name (Summary, Conclusion, References, ...) is top level;
     - a heading that introduces a table or list (label ending in ':', an
       "Experimental Protocol: ..." line) is a leaf one below the current section;
     - a heading directly followed by another (non-leaf) heading is its parent;
     - any other heading is a sibling of the last section that is not a leaf.
     """
+    title_index = _title_index(blocks)
     out: list[Block] = []
     sibling_level = TOP_LEVEL  # the level an ordinary heading gets here
     section_level = TITLE_LEVEL  # the level of the current (non-leaf) section
     previous_parent: int | None = None  # level of a parent heading directly above
-    title_seen = False
     for i, block in enumerate(blocks):
         if not isinstance(block, HeadingBlock) or block.level != TOP_LEVEL:
             out.append(block)
@@ -98,8 +122,7 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.text
-        if not title_seen and _is_byline(following):
-            title_seen = True
+        if i == title_index:
             out.append(HeadingBlock(text, TITLE_LEVEL, block.line_start, block.line_end))
             previous_parent = None
             continue
@@ -123,8 +146,16 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
     return out
 
 
-def _is_byline(block: Block | None) -> bool:
-    return isinstance(block, ParagraphBlock) and BYLINE.match(block.text) is not None
+def _title_index(blocks: Sequence[Block]) -> int | None:
+    """The heading nearest above the first byline, teaser paragraphs in between allowed."""
+    byline = next((i for i, b in enumerate(blocks)
+                   if isinstance(b, ParagraphBlock) and BYLINE.match(b.text)), None)
+    for i in range(byline - 1 if byline is not None else -1, -1, -1):
+        if isinstance(blocks[i], HeadingBlock):
+            return i
+        if not isinstance(blocks[i], ParagraphBlock):
+            return None
+    return None
 
 
 def _is_section_heading(block: Block | None) -> bool:

@@ -1,0 +1,80 @@
+"""Procedures: a numbered list of steps, with the materials list that precedes it.
+
+An ordered list of at least ``MIN_STEPS`` top-level items that no earlier rule
+claimed (references are claimed first) is a procedure. It becomes a protocol
+of kind "procedure" whose steps go to procedure_steps.csv; its ``materials`` are
+the items of the nearest bullet list before it, after any earlier procedure,
+whose heading names materials, reagents or equipment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.blocks import ListItemBlock
+from pipeline.normalize.inline import clean_inline
+from pipeline.normalize.model import Draft, Protocol, Step
+from pipeline.normalize.protocols import list_runs
+from pipeline.normalize.sections import heading_above, section_path
+
+MIN_STEPS = 2  # a single numbered line is a note, not a procedure
+_MATERIALS = re.compile(r"\b(?:materials?|reagents?|equipment|supplies|you will need)\b", re.I)
+
+
+def extract_procedures(draft: Draft) -> Draft:
+    sections = {s.section_id: s for s in draft.sections}
+    per_section: dict[str | None, int] = {}
+    for p in draft.protocols:
+        per_section[p.section_id] = per_section.get(p.section_id, 0) + 1
+    protocols = list(draft.protocols)
+    locations = dict(draft.locations)
+    search_from = 0
+    for start, end in list_runs(draft):
+        items = [b for b in draft.blocks[start:end] if isinstance(b, ListItemBlock)]
+        steps = [it for it in items if it.depth == 0 and it.number is not None]
+        if start in locations or len(steps) < MIN_STEPS:
+            continue
+        materials_run = _materials(draft, search_from, start, locations)
+        search_from = end
+        section_id = draft.block_sections[start]
+        per_section[section_id] = per_section.get(section_id, 0) + 1
+        materials: tuple[str, ...] = ()
+        if materials_run is not None:
+            m_start, m_end = materials_run
+            materials = tuple(clean_inline(b.text).text for b in draft.blocks[m_start:m_end]
+                              if isinstance(b, ListItemBlock) and b.text.strip())
+            locations.update(dict.fromkeys(range(m_start, m_end), "list item"))
+        locations.update(dict.fromkeys(range(start, end), "procedure step"))
+        cleaned = [(it, clean_inline(it.text)) for it in steps]
+        protocols.append(Protocol(
+            protocol_id=f"{section_id or 'document'}-protocol-{per_section[section_id]}",
+            section_id=section_id,
+            section_path=section_path(sections, section_id),
+            title=heading_above(draft, start),
+            fields={},
+            sample_size=None,
+            arms=(),
+            citations=tuple(dict.fromkeys(n for _, c in cleaned for n in c.citations)),
+            line_start=items[0].line_start,
+            kind="procedure",
+            materials=materials,
+            steps=tuple(Step(it.number or k, c.text, c.citations, it.line_start)
+                        for k, (it, c) in enumerate(cleaned, start=1)),
+        ))
+    protocols.sort(key=lambda p: p.line_start)
+    return replace(draft, protocols=tuple(protocols), locations=locations)
+
+
+def _materials(draft: Draft, lo: int, hi: int, claimed: dict[int, str]) -> tuple[int, int] | None:
+    """The last unclaimed bullet list in blocks lo..hi whose heading names materials."""
+    found = None
+    for start, end in list_runs(draft):
+        if start < lo or end > hi or start in claimed:
+            continue
+        first = draft.blocks[start]
+        if isinstance(first, ListItemBlock) and first.number is None:
+            title = heading_above(draft, start) or ""
+            if _MATERIALS.search(title):
+                found = (start, end)
+    return found

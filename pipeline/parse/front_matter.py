@@ -1,0 +1,39 @@
+"""A YAML front-matter block (``---`` ... ``---``) opening a Markdown or text source.
+
+It is cut from the text before parsing, its lines left blank so that line
+numbers still refer to the file. Only a block on the very first line counts:
+a later ``---`` is a Markdown rule or a setext underline.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from pipeline.errors import Issue
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, tuple[Issue, ...]]:
+    """The front-matter mapping, the text with its lines blanked, and any problem."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text, ()
+    blanked = "\n" * match.group(0).count("\n") + text[match.end():]
+    try:
+        data = yaml.safe_load(match["body"] or "")
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = where.line + 2 if where is not None else 1
+        return {}, blanked, (Issue("parse", "warning",
+                                   f"front matter is not valid YAML ({exc.__class__.__name__}); "
+                                   "ignored", line),)
+    if data is None:
+        return {}, blanked, ()
+    if not isinstance(data, dict):
+        return {}, blanked, (Issue("parse", "warning",
+                                   "front matter is not a mapping of field: value; ignored", 1),)
+    return {str(k): v for k, v in data.items()}, blanked, ()
