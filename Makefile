@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its test tools
 
-run: $(STAMP) ## extract every guide in sources/ into outputs/ (and JSON Schemas into schemas/json/)
+run: $(STAMP) ## extract every guide in sources/ into outputs/; renew schemas/json/ and the README's data dictionary
 	$(BIN)/python -m pipeline schema --write
-	$(BIN)/python -m pipeline run
+	$(BIN)/python -m pipeline run; status=$$?; \
+	$(BIN)/python -m pipeline dictionary --write && exit $$status
 
 test: $(STAMP) ## run the whole test suite (snapshots are compared, never updated)
 	$(BIN)/python -m pytest

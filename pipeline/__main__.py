@@ -12,12 +12,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from pipeline.dictionary import render as render_dictionary
+from pipeline.dictionary import replace_section
 from pipeline.export import export, json_schemas
 from pipeline.run import discover, display_path, extract, mark_duplicate_ids
 from pipeline.validate import ValidatedDoc
+from schemas.records import RECORD_TYPES
 
 SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
-MANAGED = ("*.csv", "documents/*.json")  # files a run owns in the output folder
+MANAGED = ("*.csv", "documents/*.json")
+README = Path("README.md")  # files a run owns in the output folder
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,7 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=Path("outputs"), help="default: outputs/")
     schema = commands.add_parser("schema", help="print the JSON Schema of every record type")
     schema.add_argument("--write", action="store_true", help=f"write them to {SCHEMAS_OUT.name}/")
+    dictionary = commands.add_parser("dictionary", help="print the data dictionary (Markdown)")
+    dictionary.add_argument("--write", action="store_true", help="renew the README's copy")
+    dictionary.add_argument("--out", type=Path, default=Path("outputs"),
+                            help="outputs to take example values from (default: outputs/)")
     args = parser.parse_args(argv)
+    if args.command == "dictionary":
+        return dictionary_command(args.out, write=args.write)
     if args.command == "schema":
         return schema_command(write=args.write)
     if not args.sources.is_dir():
@@ -48,6 +60,30 @@ def run_command(sources: Path, out: Path) -> int:
     print(f"{len(docs)} documents: {len(docs) - failed} ok, {failed} with errors, "
           f"{warnings} warnings; outputs in {display_path(out)}/")
     return 1 if failed else 0
+
+
+def dictionary_command(out: Path, *, write: bool) -> int:
+    text = render_dictionary(read_examples(out))
+    if not write:
+        sys.stdout.write(text)
+        return 0
+    readme = README.read_text("utf-8")
+    renewed = replace_section(readme, text)
+    if renewed != readme:
+        README.write_text(renewed, "utf-8")
+    return 0
+
+
+def read_examples(out: Path) -> dict[str, dict[str, str]]:
+    """The first non-empty value of each column in each CSV of ``out``."""
+    examples: dict[str, dict[str, str]] = {}
+    for stem in RECORD_TYPES:
+        path = out / f"{stem}.csv"
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        examples[stem] = {col: next((v for v in frame[col] if v), "") for col in frame.columns}
+    return examples
 
 
 def schema_command(*, write: bool) -> int:

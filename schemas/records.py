@@ -36,6 +36,7 @@ class Record(BaseModel):
 
 
 class DocumentRecord(Record):
+    """One row per guide: what it is, what it is about, where it came from."""
     doc_id: DocId
     catalog_number: str | None = Field(description="Vendor catalog number, e.g. B560044.")
     title: str | None = Field(description="The guide's title.")
@@ -75,6 +76,7 @@ class DocumentRecord(Record):
 
 
 class SectionRecord(Record):
+    """The section tree; the title line is the document, not a section."""
     doc_id: DocId
     section_id: str = Field(min_length=1, description="Slug of the title, unique in the document.")
     parent_id: str | None = Field(description="Enclosing section; empty at the top level.")
@@ -85,6 +87,7 @@ class SectionRecord(Record):
 
 
 class TableRecord(Record):
+    """One row per table: its place, title, shape and legend."""
     doc_id: DocId
     table_id: str = Field(min_length=1, description="<section_id>-table-<n>, n counting in the section.")
     section_id: str | None = Field(description="Section holding the table.")
@@ -97,6 +100,7 @@ class TableRecord(Record):
 
 
 class TableCellRecord(Record):
+    """One row per body cell, the row-label column included, with its typed value."""
     doc_id: DocId
     table_id: str = Field(min_length=1, description="Table the cell belongs to.")
     row_index: int = Field(ge=0, description="0-based body row.")
@@ -135,6 +139,7 @@ class TableCellRecord(Record):
 
 
 class ProtocolRecord(Record):
+    """A trial protocol (Objective/Design/... fields) or a procedure (numbered steps)."""
     doc_id: DocId
     protocol_id: str = Field(min_length=1, description="<section_id>-protocol-<n>.")
     protocol_kind: Literal["trial", "procedure"] = Field(
@@ -159,6 +164,7 @@ class ProtocolRecord(Record):
 
 
 class ProtocolArmRecord(Record):
+    """The intervention arms listed under a trial protocol."""
     doc_id: DocId
     protocol_id: str = Field(min_length=1, description="Protocol the arm belongs to.")
     arm_index: int = Field(ge=1, description="1-based position of the arm.")
@@ -167,6 +173,7 @@ class ProtocolArmRecord(Record):
 
 
 class ReferenceRecord(Record):
+    """Numbered references, with their parts where the item states them."""
     doc_id: DocId
     number: int = Field(ge=1, description="Reference number as listed.")
     title: str = Field(min_length=1, description="Title (the whole text where no parts are told apart).")
@@ -182,6 +189,7 @@ class ReferenceRecord(Record):
 
 
 class ProcedureStepRecord(Record):
+    """The numbered steps of a procedure."""
     doc_id: DocId
     protocol_id: str = Field(min_length=1, description="Procedure (protocol of kind procedure).")
     step_number: int = Field(ge=1, description="Step number as written.")
@@ -191,6 +199,7 @@ class ProcedureStepRecord(Record):
 
 
 class FaqRecord(Record):
+    """Question-and-answer pairs of troubleshooting pages."""
     doc_id: DocId
     faq_id: str = Field(min_length=1, description="<section_id>-faq-<n>.")
     section_id: str | None = Field(description="Section holding the question.")
@@ -201,6 +210,7 @@ class FaqRecord(Record):
 
 
 class CitationRecord(Record):
+    """One row per citation marker in the text, in document order."""
     doc_id: DocId
     ordinal: int = Field(ge=1, description="Position of the marker in the document, from 1.")
     number: int = Field(ge=1, description="Reference number cited.")
@@ -210,6 +220,7 @@ class CitationRecord(Record):
 
 
 class FigureRecord(Record):
+    """One row per figure caption."""
     doc_id: DocId
     figure_id: str = Field(min_length=1, description="<section_id>-figure-<n>.")
     section_id: str | None = Field(description="Section holding the figure.")
@@ -219,6 +230,7 @@ class FigureRecord(Record):
 
 
 class ErrorRecord(Record):
+    """Every problem found: errors withhold a document's records, warnings do not."""
     doc_id: str = Field(description="Document the problem is in (file name when no id could be read).")
     source_path: str = Field(description="Source file path relative to the working directory.")
     stage: Literal["read", "decode", "parse", "normalize", "validate", "export"]

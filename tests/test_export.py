@@ -72,3 +72,14 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as exc:
         main(["run", "--sources", str(tmp_path / "missing")])
     assert exc.value.code == 2
+
+
+def test_readme_data_dictionary_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.__main__ import read_examples
+    from pipeline.dictionary import END, START, render, replace_section
+
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert START in readme and END in readme
+    assert replace_section(readme, render(read_examples(ROOT / "outputs"))) == readme, (
+        "run `python -m pipeline dictionary --write` after `make run`")

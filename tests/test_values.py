@@ -18,6 +18,8 @@ def test_cell_typing(case: dict[str, str]) -> None:
     assert typed.value == _number(case["value"])
     assert typed.unit == (case["unit"] or None)
     assert typed.comparator == (case["comparator"] or None)
+    assert typed.uncertainty == _number(case["uncertainty"])
+    assert (typed.value_low, typed.value_high) == (_number(case["value_low"]), _number(case["value_high"]))
     assert typed.p_value == _number(case["p_value"])
     assert typed.p_comparator == (case["p_comparator"] or None)
     assert typed.missing is (case["missing"] == "true")

@@ -21,7 +21,9 @@ _OFFER_HEADING = re.compile(r"^(?:need|looking for|interested in|want)\b.*\?\s*$
 _FOOTER_HEADING = re.compile(r"^(?:disclaimer\b.*|contact(?:\s+us)?:?|technical support:?)$", re.I)
 _LINK_ONLY = re.compile(r"^\s*\[{1,2}[^\[\]]*\]\([^)]*\)\]?\s*\.?$")
 _OFFER_LINK = re.compile(r"\[[^\]]*\b(?:quote|request|order|buy|inquir\w*)\b[^\]]*\]\(", re.I)
-_CHROME_FIELD = re.compile(r"^\s*(?:address|phone|tel|fax|e-?mail|technical support)\s*:", re.I)
+_CHROME_FIELD = re.compile(
+    r"^\s*[*_]{0,2}(?:address|phone|tel|fax|e-?mail|technical support|disclaimer\b[^:\n]{0,40})"
+    r"[*_]{0,2}\s*:", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 

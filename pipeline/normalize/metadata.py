@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urldefrag
 
-from pipeline.blocks import Block, HeadingBlock, ListItemBlock, TableBlock
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
 from pipeline.normalize.inline import clean_inline, strip_markup
 from pipeline.normalize.model import Draft, Metadata
@@ -61,6 +61,10 @@ GUIDE_KINDS = [
     (re.compile(r"\bcompar(?:ative|ison|ing)\b|\bversus\b|\bvs\.?\s", re.I), "comparative guide"),
     (re.compile(r"\btechnical\s+guide\b|\bin-depth\s+guide\b|\bguide\b", re.I), "technical guide"),
 ]
+# Compound properties a body line may state ("- Molecular formula: C17H19F3N6O").
+PROPERTY_FIELDS = frozenset({
+    "cas_number", "molecular_formula", "molecular_weight", "iupac_name", "inchi_key", "smiles",
+})
 # Front-matter keys that may fill a metadata field.
 FRONT_MATTER_FIELDS = frozenset({
     "title", "author", "published", "compound_name", "catalog_number", "source_url",
@@ -85,6 +89,9 @@ def read_metadata(draft: Draft) -> Draft:
             head = False
         if not _take(block, found, languages, head):
             kept.append(block)
+    for block in kept:  # property lines in the body ("- IUPAC name: ...") fill what is missing
+        if isinstance(block, ListItemBlock | ParagraphBlock):
+            _read_properties(block.text, found)
     metadata, issues = _metadata(found, languages, draft.front_matter)
     return replace(draft, blocks=tuple(kept), metadata=metadata, issues=draft.issues + issues)
 
@@ -180,6 +187,16 @@ def _read_fields(block: Block, found: dict[str, str], languages: list[str],
     if product_header and "catalog_number" in found and "product_name" not in found:
         found["product_name"] = found.get("_last_name_line", "")  # the line above Cat. No.
     return all_fields
+
+
+def _read_properties(text: str, found: dict[str, str]) -> None:
+    for line in text.split("\n"):
+        match = FIELD_LINE.match(line)
+        if match is None:
+            continue
+        field, _ = HEAD_LABELS.get(match["label"].strip().lower(), (None, ""))
+        if field in PROPERTY_FIELDS and match["value"].strip():
+            found.setdefault(field, clean_inline(match["value"]).text)
 
 
 def _label_only(line: str) -> str | None:

@@ -14,11 +14,12 @@ from dataclasses import replace
 
 from pipeline.blocks import ListItemBlock
 from pipeline.normalize.inline import clean_inline
-from pipeline.normalize.model import Draft, Protocol, Step
+from pipeline.normalize.model import Draft, Protocol, Section, Step
 from pipeline.normalize.protocols import list_runs
 from pipeline.normalize.sections import heading_above, section_path
 
 MIN_STEPS = 2  # a single numbered line is a note, not a procedure
+_GENERIC = re.compile(r"^(?:procedures?|protocol|methods?|steps|workflow)$", re.I)
 _MATERIALS = re.compile(r"\b(?:materials?|reagents?|equipment|supplies|you will need)\b", re.I)
 
 
@@ -51,7 +52,7 @@ def extract_procedures(draft: Draft) -> Draft:
             protocol_id=f"{section_id or 'document'}-protocol-{per_section[section_id]}",
             section_id=section_id,
             section_path=section_path(sections, section_id),
-            title=heading_above(draft, start),
+            title=_title(draft, start, sections, section_id),
             fields={},
             sample_size=None,
             arms=(),
@@ -64,6 +65,16 @@ def extract_procedures(draft: Draft) -> Draft:
         ))
     protocols.sort(key=lambda p: p.line_start)
     return replace(draft, protocols=tuple(protocols), locations=locations)
+
+
+def _title(draft: Draft, start: int, sections: dict[str, Section],
+           section_id: str | None) -> str | None:
+    """The heading above the steps; for a generic one ("Procedure"), its parent's title."""
+    title = heading_above(draft, start)
+    section = sections.get(section_id) if section_id else None
+    if title and _GENERIC.match(title) and section and section.parent_id:
+        return sections[section.parent_id].title
+    return title
 
 
 def _materials(draft: Draft, lo: int, hi: int, claimed: dict[int, str]) -> tuple[int, int] | None:

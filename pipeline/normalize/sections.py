@@ -9,6 +9,7 @@ they depend on the document's structure, never on run order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from slugify import slugify
@@ -18,6 +19,8 @@ from pipeline.normalize.inline import clean_inline
 from pipeline.normalize.model import Draft, Section
 
 MAX_SLUG_CHARS = 60  # long enough to tell sections apart, short enough to read in a CSV
+# "Table 1: ..." above a table is the table's caption, not a section of the document.
+TABLE_CAPTION = re.compile(r"^\s*[*_]{0,2}table\s+\d+[a-z]?\s*[:.]", re.I)
 
 
 def build_sections(draft: Draft) -> Draft:
@@ -27,7 +30,7 @@ def build_sections(draft: Draft) -> Draft:
     stack: list[tuple[int, Section]] = []  # (heading level, section) from the top
     used: set[str] = set()
     for block in draft.blocks:
-        if isinstance(block, HeadingBlock):
+        if isinstance(block, HeadingBlock) and not TABLE_CAPTION.match(block.text):
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
             parent = stack[-1][1] if stack else None

@@ -10,22 +10,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.blocks import ParagraphBlock, TableBlock
+from pipeline.blocks import HeadingBlock, ParagraphBlock, TableBlock
+from pipeline.errors import Issue
 from pipeline.normalize.figures import CAPTION
 from pipeline.normalize.inline import clean_inline
 from pipeline.normalize.model import Cell, Draft, Table
-from pipeline.normalize.sections import heading_above, section_path
+from pipeline.normalize.sections import TABLE_CAPTION, section_path
 from pipeline.normalize.values import parse_cell
+
+MAX_LABEL_CHARS = 80  # "Results at week 12:" above a table is its label; a long sentence is not
 
 
 def extract_tables(draft: Draft) -> Draft:
     sections = {s.section_id: s for s in draft.sections}
     per_section: dict[str | None, int] = {}
     tables: list[Table] = []
+    issues: list[Issue] = []
     locations = dict(draft.locations)
-    for i, block in enumerate(draft.blocks):
-        if not isinstance(block, TableBlock):
+    for i, raw_block in enumerate(draft.blocks):
+        if not isinstance(raw_block, TableBlock):
             continue
+        block, found = check_rows(raw_block)
+        issues.extend(found)
         section_id = draft.block_sections[i]
         per_section[section_id] = per_section.get(section_id, 0) + 1
         notes_index = _notes_index(draft, i)
@@ -37,7 +43,7 @@ def extract_tables(draft: Draft) -> Draft:
                 table_id=f"{section_id or 'document'}-table-{per_section[section_id]}",
                 section_id=section_id,
                 section_path=section_path(sections, section_id),
-                title=heading_above(draft, i),
+                title=table_title(draft, i),
                 n_rows=len(block.rows),
                 n_cols=len(block.header),
                 notes=clean_inline(notes_block.text).text if notes_block else None,
@@ -46,7 +52,45 @@ def extract_tables(draft: Draft) -> Draft:
                 cells=tuple(_cells(block)),
             )
         )
-    return replace(draft, tables=tuple(tables), locations=locations)
+    return replace(draft, tables=tuple(tables), locations=locations,
+                   issues=draft.issues + tuple(issues))
+
+
+def check_rows(block: TableBlock) -> tuple[TableBlock, list[Issue]]:
+    """Rows whose cell count differs from the header's: a short last row is a table cut
+    off mid-row (dropped, the complete rows kept); any other is padded or cut, and said."""
+    width = len(block.header)
+    issues: list[Issue] = []
+    widths = block.row_widths or tuple(len(r) for r in block.rows)
+    if block.rows and widths[-1] < width:
+        issues.append(Issue("normalize", "warning",
+                            f"table cut off in its last row ({widths[-1]} of {width} cells); "
+                            "the complete rows are kept", block.row_lines[-1]))
+        block = replace(block, rows=block.rows[:-1], row_lines=block.row_lines[:-1],
+                        row_widths=widths[:-1])
+        widths = widths[:-1]
+    for line, n in zip(block.row_lines, widths, strict=True):
+        if n != width:
+            issues.append(Issue("normalize", "warning",
+                                f"table row has {n} cells but the header has {width}; "
+                                + ("missing cells are left empty" if n < width
+                                   else "cells past the header are dropped"), line))
+    if not block.rows:
+        issues.append(Issue("normalize", "warning", "table has a header but no body rows",
+                            block.line_start))
+    return block, issues
+
+
+def table_title(draft: Draft, index: int) -> str | None:
+    """The nearest heading, "Table N:" caption or short label line above the table."""
+    for block in reversed(draft.blocks[:index]):
+        if isinstance(block, HeadingBlock):
+            return clean_inline(block.text).text.rstrip(":").strip() or None
+        if isinstance(block, ParagraphBlock):
+            text = clean_inline(block.text).text
+            if TABLE_CAPTION.match(text) or (text.endswith(":") and len(text) <= MAX_LABEL_CHARS):
+                return text.rstrip(":").strip() or None
+    return None
 
 
 def _cells(block: TableBlock) -> list[Cell]:

@@ -48,7 +48,7 @@ COMPARATORS = ("<=", ">=", "≤", "≥", "<", ">", "~", "≈")
 _COMPARATOR = "|".join(re.escape(c) for c in COMPARATORS)
 _NUMBER = r"[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+"
 _MEASURE = (
-    rf"(?P<cmp>{_COMPARATOR})?\s*(?P<num>{_NUMBER})"
+    rf"(?P<cmp>{_COMPARATOR})?\s*(?P<num>{_NUMBER})(?![,.]\d)"  # "1,4-" is a locant list
     rf"(?:\s*(?:±|\+/-)\s*(?P<unc>{_NUMBER}))?"
     rf"(?:\s*(?:[–—]|\bto\b)\s*(?P<high>{_NUMBER}))?"
     r"(?:\s*[×x]\s*10\^?(?P<exp>[-−]?\d+))?"

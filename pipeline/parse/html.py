@@ -90,7 +90,7 @@ def _block(tag: Tag) -> Iterator[Block]:
 
 
 def _loose_paragraph(run: list[NavigableString | Tag]) -> Iterator[Block]:
-    text = "".join(_inline_node(node) for node in run).strip()
+    text = _fold("".join(_inline_node(node) for node in run))
     if text:
         first = next(n for n in run if _inline_node(n).strip())
         yield ParagraphBlock(text, _line(first), _line(run[-1]))
@@ -100,7 +100,7 @@ def _list(tag: Tag, depth: int) -> Iterator[Block]:
     number = _start(tag) if tag.name == "ol" else None
     for item in tag.find_all("li", recursive=False):
         own = [c for c in item.children if not (isinstance(c, Tag) and c.name in LISTS)]
-        text = "".join(_inline_node(c) for c in own).strip()
+        text = _fold("".join(_inline_node(c) for c in own))
         yield ListItemBlock(text, depth, number, _line(item), _last_line(item))
         for child in item.children:
             if isinstance(child, Tag) and child.name in LISTS:
@@ -119,12 +119,16 @@ def _table(tag: Tag) -> TableBlock | None:
     if header_row is None:
         header_row = rows[0]  # no header markup: the first row labels the columns
     body = [tr for tr in rows if tr is not header_row]
+    header = _cells(header_row)
+    cells = [_cells(tr) for tr in body]
     return TableBlock(
-        header=tuple(_cells(header_row)),
-        rows=tuple(tuple(_cells(tr)) for tr in body),
+        header=tuple(header),
+        # Rows padded or cut to the header, as the Markdown parser does; widths keep the truth.
+        rows=tuple(tuple((row + [""] * len(header))[: len(header)]) for row in cells),
         row_lines=tuple(_line(tr) for tr in body),
         line_start=_line(tag),
         line_end=_last_line(tag),
+        row_widths=tuple(len(row) for row in cells),
     )
 
 
@@ -133,16 +137,17 @@ def _cells(tr: Tag) -> list[str]:
 
 
 def inline(tag: Tag) -> str:
-    """An element's content as Markdown inline text; whitespace runs folded."""
-    text = "".join(_inline_node(child) for child in tag.children)
-    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.split("\n")).strip()
+    """An element's content as Markdown inline text; whitespace runs folded, blank lines gone."""
+    return _fold("".join(_inline_node(child) for child in tag.children))
 
 
 def _inline_node(node: object) -> str:
     if isinstance(node, Comment | Doctype | ProcessingInstruction):
         return ""
     if isinstance(node, NavigableString):
-        return _SPACE.sub(" ", str(node).replace("\n", " ")).replace("*", "\\*")
+        # Line breaks in the page source are kept: a guide's "Q1: ..." / "A1: ..." or
+        # label / value lines mean something; clean_inline folds them where they do not.
+        return _SPACE.sub(" ", str(node)).replace("*", "\\*")
     if not isinstance(node, Tag) or node.name in SKIPPED:
         return ""
     name = node.name
@@ -167,6 +172,11 @@ def _inline_node(node: object) -> str:
     if name in BLOCK_TAGS:  # a block inside inline content (a <p> in an <li>): keep a gap
         return f" {content} "
     return content
+
+
+def _fold(text: str) -> str:
+    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _wrap(content: str, mark: str) -> str:
