@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,8 +17,9 @@ import pandas as pd
 
 from pipeline.dictionary import render as render_dictionary
 from pipeline.dictionary import replace_section
+from pipeline.errors import Issue
 from pipeline.export import export, json_schemas
-from pipeline.run import discover, display_path, extract, mark_duplicate_ids
+from pipeline.run import discover, display_path, extract, mark_duplicate_ids, refused, too_large
 from pipeline.validate import ValidatedDoc
 from schemas.records import RECORD_TYPES
 
@@ -49,9 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(sources: Path, out: Path) -> int:
-    docs = mark_duplicate_ids(
-        extract(path.read_bytes(), display_path(path)) for path in discover(sources)
-    )
+    docs = mark_duplicate_ids(extract_file(path) for path in discover(sources))
     for doc in docs:
         report(doc)
     write_files(out, export(docs), managed=MANAGED)
@@ -60,6 +60,29 @@ def run_command(sources: Path, out: Path) -> int:
     print(f"{len(docs)} documents: {len(docs) - failed} ok, {failed} with errors, "
           f"{warnings} warnings; outputs in {display_path(out)}/")
     return 1 if failed else 0
+
+
+def extract_file(path: Path) -> ValidatedDoc:
+    """One source file through the stages; its problems become its error rows.
+
+    A file over the size limit is refused before it is read. A failure inside the
+    pipeline is a bug, not a document problem: its traceback is printed, and the
+    document gets an error row so that the other documents still go out.
+    """
+    source_path = display_path(path)
+    try:
+        issue = too_large(path.stat().st_size)
+        if issue is not None:
+            return refused(source_path, issue)
+        data = path.read_bytes()
+    except OSError as exc:
+        return refused(source_path, Issue("read", "error", f"the file cannot be read: {exc.strerror}"))
+    try:
+        return extract(data, source_path)
+    except Exception as exc:  # a pipeline bug: say so loudly, keep the run going
+        traceback.print_exc()
+        return refused(source_path, Issue("internal", "error",
+                                          f"pipeline bug while reading this file: {exc!r}"))
 
 
 def dictionary_command(out: Path, *, write: bool) -> int:

@@ -10,6 +10,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+import puremagic
 from charset_normalizer import from_bytes
 
 from pipeline.errors import DocumentError, Issue
@@ -27,6 +28,12 @@ _FRONT_MATTER = re.compile(r"\A---\n")
 PREFERRED_LEGACY = ("cp1252", "latin_1", "iso8859_15")
 CHAOS_TOLERANCE = 0.01  # a preferred match this close to the best one's chaos is as plausible
 
+BINARY_SNIFF_BYTES = 8192  # a NUL byte this early, or a binary signature, means not text
+MIN_MAGIC_CONFIDENCE = 0.3  # puremagic scores by signature length; 4-byte signatures score 0.4
+# File types puremagic may report for text; they are guides to try, not binaries to refuse.
+TEXT_EXTENSIONS = frozenset({".txt", ".md", ".html", ".htm", ".xhtml", ".xml", ".json", ".csv",
+                             ".svg", ".rtf", ".yaml", ".yml"})
+
 # Suffix hints, used only when the content itself does not say which format it is.
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -38,7 +45,15 @@ class DecodedText:
 
 
 def decode(data: bytes) -> DecodedText:
-    """Decode a guide's bytes: BOM removed, UTF-8 first, then a detected legacy encoding."""
+    """Decode a guide's bytes: BOM removed, UTF-8 first, then a detected legacy encoding.
+
+    Empty files, binary files (an image, an archive, a PDF) and bytes that are text
+    in no encoding raise ``DocumentError`` with a message a person can act on.
+    """
+    if not data:
+        raise DocumentError(Issue("decode", "error", "the file is empty"))
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise DocumentError(Issue("decode", "error", _binary_message(data)))
     if data.startswith(codecs.BOM_UTF8):
         data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
     else:
@@ -46,13 +61,35 @@ def decode(data: bytes) -> DecodedText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        kind = binary_kind(data)
+        if kind is not None:
+            raise DocumentError(Issue("decode", "error", _binary_message(data))) from None
         text, encoding = _decode_legacy(data)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocumentError(
-            Issue("decode", "error", "the file holds a NUL byte: it is binary, not a guide", line)
+            Issue("decode", "error", "a NUL byte in the text: the file is damaged or binary", line)
         )
+    if not text.strip():
+        raise DocumentError(Issue("decode", "error", "the file holds only whitespace"))
     return DecodedText(_NEWLINES.sub("\n", text), encoding)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """The binary file type puremagic recognises in ``data``, or None for text."""
+    try:
+        matches = puremagic.magic_string(data[:BINARY_SNIFF_BYTES])
+    except puremagic.PureError:
+        return None
+    for match in matches:
+        if match.extension.lower() not in TEXT_EXTENSIONS and match.confidence >= MIN_MAGIC_CONFIDENCE:
+            return str(match.name)
+    return None
+
+
+def _binary_message(data: bytes) -> str:
+    kind = binary_kind(data) or "binary data"
+    return f"the file is binary ({kind}), not a text, Markdown or HTML guide"
 
 
 def sniff_format(text: str, suffix: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
-Stage = Literal["read", "decode", "parse", "normalize", "validate", "export"]
+Stage = Literal["read", "decode", "parse", "normalize", "validate", "export", "internal"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,9 @@ from pipeline.parse import UnknownFormatError, parse
 from pipeline.parse.front_matter import split_front_matter
 from pipeline.validate import ValidatedDoc, validate
 
+# The family's guides are 4-20 KB; a source this large is a dump gone wrong, and reading it
+# whole would cost the run its memory. Checked against the file's size before it is read.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
 FRONT_MATTER_FORMATS = frozenset({"text", "markdown"})  # HTML carries its fields in <meta>
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -58,7 +61,21 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
             raise DocumentError(Issue("parse", "error", f"{exc}; this format is not supported")) from None
         return validate(normalize(ParsedDoc(source, tuple(blocks), front_matter, issues)))
     except DocumentError as exc:
-        return ValidatedDoc(fallback_id, source_path, issues=(exc.issue,))
+        return refused(source_path, exc.issue)
+
+
+def refused(source_path: str, issue: Issue) -> ValidatedDoc:
+    """A document that never reached the stages: it is named after its file."""
+    name = PurePath(source_path).stem
+    return ValidatedDoc(_SAFE_NAME.sub("_", name).strip("._") or "document", source_path,
+                        issues=(issue,))
+
+
+def too_large(size: int) -> Issue | None:
+    if size <= MAX_SOURCE_BYTES:
+        return None
+    return Issue("read", "error", f"the file is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte "
+                 "limit for one guide; it was not read (split it or raise MAX_SOURCE_BYTES)")
 
 
 def mark_duplicate_ids(docs: Iterable[ValidatedDoc]) -> list[ValidatedDoc]:

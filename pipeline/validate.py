@@ -8,6 +8,7 @@ becomes an issue. An error withholds the document's records; a warning keeps the
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -99,6 +100,26 @@ def check_records(records: dict[str, list[Record]], doc: NormalizedDoc) -> Itera
                 yield Issue("validate", "error",
                             f"{stem} row points to unknown protocol {row.protocol_id!r}")  # type: ignore[attr-defined]
     yield from _dangling_citations(doc)
+    yield from _formula_like(records)
+
+
+# Text a spreadsheet would run as a formula when the CSV is opened: "=SUM(...)",
+# "@cmd", "+A1", "-A1+1". A signed number ("-0.60", "+5%") is not one.
+_FORMULA = re.compile(r"^\s*(?:[=@]\s*\S|[+\-]\s*[A-Za-z(])")
+
+
+def _formula_like(records: dict[str, list[Record]]) -> Iterator[Issue]:
+    seen: set[tuple[str, str]] = set()  # a row label repeats on every cell of its row: say it once
+    for stem, rows in records.items():
+        for record in rows:
+            for name, value in record:
+                if isinstance(value, str) and _FORMULA.match(value) and (name, value) not in seen:
+                    seen.add((name, value))
+                    line = getattr(record, "line", None) or getattr(record, "line_start", None)
+                    yield Issue("validate", "warning",
+                                f"{stem}.{name} starts like a spreadsheet formula "
+                                f"({value[:30]!r}); it is kept as written: open the CSV "
+                                "with columns as text", line)
 
 
 def _dangling_citations(doc: NormalizedDoc) -> Iterator[Issue]:

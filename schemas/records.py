@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 DocId = Annotated[
     str,
@@ -233,7 +233,9 @@ class ErrorRecord(Record):
     """Every problem found: errors withhold a document's records, warnings do not."""
     doc_id: str = Field(description="Document the problem is in (file name when no id could be read).")
     source_path: str = Field(description="Source file path relative to the working directory.")
-    stage: Literal["read", "decode", "parse", "normalize", "validate", "export"]
+    stage: Literal["read", "decode", "parse", "normalize", "validate", "export", "internal"] = Field(
+        description="Where it was found; internal marks a pipeline bug, not a document problem."
+    )
     line: int | None = Field(ge=1, description="Source line, where one applies.")
     severity: Literal["error", "warning"] = Field(
         description="error: the document's records are withheld; warning: kept but doubtful."

@@ -55,7 +55,7 @@ def test_boilerplate_heading_drops_its_section_only() -> None:
         ParagraphBlock("We make anything to order for you.", 7, 7),
         HeadingBlock("References", 2, 9, 9),
     )
-    source = SourceInfo("sources/x.txt", "0" * 64, "text", "utf-8", "x")
+    source = SourceInfo("sources/x.md", "0" * 64, "markdown", "utf-8", "x")
     doc = normalize(ParsedDoc(source, blocks))
     assert [s.title for s in doc.sections] == ["Conclusion", "References"]
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from pipeline.documents import ParsedDoc
 from pipeline.normalize.boilerplate import drop_boilerplate
+from pipeline.normalize.checks import check_cut, check_heading_depth, check_is_guide
 from pipeline.normalize.citations import extract_citations
 from pipeline.normalize.faqs import extract_faqs
 from pipeline.normalize.figures import extract_figures
@@ -26,6 +27,7 @@ from pipeline.normalize.tables import extract_tables
 Rule = Callable[[Draft], Draft]
 
 RULES: list[tuple[str, Rule]] = [
+    ("is a guide", check_is_guide),
     ("metadata", read_metadata),
     ("boilerplate", drop_boilerplate),
     ("sections", build_sections),
@@ -36,14 +38,20 @@ RULES: list[tuple[str, Rule]] = [
     ("procedures", extract_procedures),
     ("faqs", extract_faqs),
     ("citations", extract_citations),
+    ("cut off", check_cut),
+    ("heading depth", check_heading_depth),
 ]
 
 
 def normalize(parsed: ParsedDoc) -> NormalizedDoc:
     """Normalize one parsed document."""
-    draft = Draft(blocks=parsed.blocks, front_matter=parsed.front_matter, issues=parsed.issues)
+    draft = Draft(blocks=parsed.blocks, source_blocks=parsed.blocks,
+                  fmt=parsed.source.source_format, front_matter=parsed.front_matter,
+                  issues=parsed.issues)
     for _name, rule in RULES:
         draft = rule(draft)
+        if any(issue.severity == "error" for issue in draft.issues):
+            break  # the document's records are withheld; later rules would only add noise
     return NormalizedDoc(
         source=parsed.source,
         doc_id=doc_id_for(draft.metadata, parsed.source.fallback_id),

@@ -16,6 +16,7 @@ from pipeline.blocks import Block, HeadingBlock, TableBlock
 from pipeline.normalize.model import Draft
 
 MAX_CONTACT_WORDS = 30  # a line with an e-mail address longer than this is prose, not chrome
+MAX_CONTACT_CHARS = 400  # likewise in characters (and it keeps the searches below cheap)
 
 _OFFER_HEADING = re.compile(r"^(?:need|looking for|interested in|want)\b.*\?\s*$", re.I)
 _FOOTER_HEADING = re.compile(r"^(?:disclaimer\b.*|contact(?:\s+us)?:?|technical support:?)$", re.I)
@@ -24,7 +25,7 @@ _OFFER_LINK = re.compile(r"\[[^\]]*\b(?:quote|request|order|buy|inquir\w*)\b[^\]
 _CHROME_FIELD = re.compile(
     r"^\s*[*_]{0,2}(?:address|phone|tel|fax|e-?mail|technical support|disclaimer\b[^:\n]{0,40})"
     r"[*_]{0,2}\s*:", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_EMAIL = re.compile(r"[\w.+-]++@[\w-]++\.[\w.-]+")  # possessive: linear on long lines
 
 
 def drop_boilerplate(draft: Draft) -> Draft:
@@ -58,5 +59,6 @@ def is_boilerplate_block(block: Block) -> bool:
     text = block.text
     if _LINK_ONLY.match(text) or _CHROME_FIELD.match(text):
         return True
-    short = len(text.split()) <= MAX_CONTACT_WORDS
-    return short and bool(_EMAIL.search(text) or _OFFER_LINK.search(text))
+    if len(text) > MAX_CONTACT_CHARS or len(text.split()) > MAX_CONTACT_WORDS:
+        return False
+    return bool(("@" in text and _EMAIL.search(text)) or ("](" in text and _OFFER_LINK.search(text)))

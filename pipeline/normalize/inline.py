@@ -28,15 +28,16 @@ _MARKER_BODY = r"(?:[A-Za-z]{1,10}[-\u2011])?\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*
 _MARKERS = re.compile(
     r"\^\{(?P<sup>(?:\s*\[" + _MARKER_BODY + r"\])+)\s*\}"  # ^{[1][2]}
     r"|\^(?P<caret>(?:\[" + _MARKER_BODY + r"\])+)"  # ^[1]
-    r"|\[\\\[(?P<esc>" + _MARKER_BODY + r")\\\]\]\([^)\s]*\)"  # [\[1\]](#)
-    r"|\[(?P<linked>\d{1,4})\]\(#[^)\s]*\)"  # [1](#ref-1)
+    r"|\[\\\[(?P<esc>" + _MARKER_BODY + r")\\\]\]\([^()\s]*+\)"  # [\[1\]](#)
+    r"|\[(?P<linked>\d{1,4})\]\(#[^()\s]*+\)"  # [1](#ref-1)
     r"|\[(?P<plain>" + _MARKER_BODY + r")\](?!\()"  # [1], [1, 4], [3-5], [REFS-1]
 )
 _NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^)]*\)")
+# Link targets never hold "(" or white space; stopping there keeps long lines linear.
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^()\s]*+\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*+\)")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EM = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?!\w)")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")

@@ -63,9 +63,10 @@ def extract_references(draft: Draft) -> Draft:
             references.append(reference)
         locations[i] = "reference"
     issues.extend(_numbering_issues(references))
+    kept = list({r.number: r for r in reversed(references)}.values())[::-1]  # first of each number
     return replace(
         draft,
-        references=tuple(references),
+        references=tuple(sorted(kept, key=lambda r: r.line)),
         locations=locations,
         issues=draft.issues + tuple(issues),
     )
@@ -133,7 +134,7 @@ def _numbering_issues(references: list[Reference]) -> list[Issue]:
         if reference.number in seen:
             issues.append(Issue("normalize", "warning",
                                 f"reference {reference.number} is listed twice (first at line "
-                                f"{seen[reference.number]})", reference.line))
+                                f"{seen[reference.number]}); this one is left out", reference.line))
         elif reference.number < previous:
             issues.append(Issue("normalize", "warning",
                                 f"reference {reference.number} is out of order (after "

@@ -78,6 +78,11 @@ def check_rows(block: TableBlock) -> tuple[TableBlock, list[Issue]]:
     if not block.rows:
         issues.append(Issue("normalize", "warning", "table has a header but no body rows",
                             block.line_start))
+    labels = [clean_inline(h).text for h in block.header]
+    for label in sorted({x for x in labels if x and labels.count(x) > 1}):
+        issues.append(Issue("normalize", "warning",
+                            f"table header label {label!r} appears {labels.count(label)} times; "
+                            "cells keep their column index", block.line_start))
     return block, issues
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.blocks import Block
+from pipeline.errors import DocumentError, Issue
 from pipeline.parse import html, markdown, text
 
 Parser = Callable[[str], list[Block]]
@@ -26,4 +27,9 @@ def parse(source_text: str, fmt: str) -> list[Block]:
         parser = PARSERS[fmt]
     except KeyError:
         raise UnknownFormatError(f"no parser for format {fmt!r}") from None
-    return parser(source_text)
+    try:
+        return parser(source_text)
+    except RecursionError:
+        raise DocumentError(Issue(
+            "parse", "error", "the markup is nested too deeply to read (thousands of levels)"
+        )) from None

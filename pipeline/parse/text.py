@@ -70,6 +70,8 @@ def _join_lone_markers(blocks: list[Block]) -> list[Block]:
 
 def is_heading_text(line: str) -> bool:
     """True for a standalone line that reads as a heading rather than prose or a field."""
+    if len(line) > MAX_HEADING_CHARS * 2:  # far too long even with markers; skip the regexes
+        return False
     stripped = _TRAILING_MARKERS.sub("", line).strip()
     if not stripped or "\n" in stripped or len(stripped) > MAX_HEADING_CHARS:
         return False

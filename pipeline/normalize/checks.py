@@ -1,0 +1,81 @@
+"""Whole-document checks: is this a guide at all, was it cut off, is it nested too deep.
+
+These rules add issues and change nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.blocks import HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
+from pipeline.errors import Issue
+from pipeline.normalize.boilerplate import is_boilerplate_block
+from pipeline.normalize.inline import clean_inline
+from pipeline.normalize.model import Draft
+from pipeline.vocabulary import BYLINE, FIELD_LABELS, FIELD_LINE
+
+MIN_PROSE_WORDS = 25  # a paragraph this long is body text; shop and login pages have none
+MIN_CUT_WORDS = 6  # a shorter last line ("Email: ...", "Contact") is a footer, not a cut sentence
+MAX_FAMILY_HEADING_LEVEL = 4  # the family's pages use h1-h4; deeper is damage or another site
+_MID_SENTENCE = re.compile(r"[\w,;(\-–]$")
+
+
+def check_is_guide(draft: Draft) -> Draft:
+    """A page with no heading, no table and no byline is not a guide (a shop or login page).
+
+    Headings the text parser inferred count only beside some prose, since any short line
+    of a login page would pass for one.
+    """
+    blocks = draft.source_blocks
+    has_table = any(isinstance(b, TableBlock) for b in blocks)
+    has_byline = any(isinstance(b, ParagraphBlock) and BYLINE.match(b.text) for b in blocks)
+    has_prose = any(isinstance(b, ParagraphBlock) and len(b.text.split()) >= MIN_PROSE_WORDS
+                    for b in blocks)
+    has_heading = any(isinstance(b, HeadingBlock) for b in blocks) and (
+        draft.fmt != "text" or has_prose)
+    if has_table or has_byline or has_heading:
+        return draft
+    issue = Issue("normalize", "error",
+                  "this is not a guide: no heading, no table and no author/date line "
+                  "(a shop, login or error page?)", 1)
+    return replace(draft, issues=(*draft.issues, issue))
+
+
+def check_cut(draft: Draft) -> Draft:
+    """A guide whose last block stops mid-sentence, or is a bare heading, was cut off."""
+    if not draft.source_blocks:
+        return draft
+    last = draft.source_blocks[-1]
+    if is_boilerplate_block(last):
+        return draft  # a cut inside the vendor's footer loses nothing
+    message = None
+    if isinstance(last, HeadingBlock) and last.level > 1:
+        message = f"the guide ends with the heading {clean_inline(last.text).text!r} and nothing under it"
+    elif isinstance(last, ParagraphBlock | ListItemBlock):
+        final = clean_inline(last.text.split("\n")[-1]).text
+        field = FIELD_LINE.match(final)
+        is_field = field is not None and field["label"].strip().lower() in FIELD_LABELS
+        if (len(final.split()) >= MIN_CUT_WORDS and _MID_SENTENCE.search(final)
+                and not is_field):
+            message = f"the guide stops mid-sentence: {final[-60:]!r}"
+    if message is None:
+        return draft
+    issue = Issue("normalize", "warning",
+                  f"{message}; it looks cut off here, and what was read before is kept",
+                  last.line_end)
+    return replace(draft, issues=(*draft.issues, issue))
+
+
+def check_heading_depth(draft: Draft) -> Draft:
+    """Explicit heading levels past the family's deepest; inferred text levels are ours."""
+    if draft.fmt == "text":
+        return draft
+    issues = tuple(
+        Issue("normalize", "warning",
+              f"heading level {b.level} is deeper than the guide family uses "
+              f"(h{MAX_FAMILY_HEADING_LEVEL}); its section is kept", b.line_start)
+        for b in draft.source_blocks
+        if isinstance(b, HeadingBlock) and b.level > MAX_FAMILY_HEADING_LEVEL
+    )
+    return replace(draft, issues=draft.issues + issues) if issues else draft
