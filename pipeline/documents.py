@@ -16,6 +16,7 @@ class SourceInfo:
     source_format: str  # the parser that read it
     encoding: str
     fallback_id: str  # the file's name, the doc_id when the guide gives no catalog number
+    size: int = 0  # bytes
 
 
 @dataclass(frozen=True, slots=True)

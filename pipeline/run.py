@@ -46,11 +46,11 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
     """Run one source file's bytes through decode, parse, normalize and validate."""
     name = PurePath(source_path).name
     fallback_id = _SAFE_NAME.sub("_", PurePath(name).stem).strip("._") or "document"
+    sha256 = hashlib.sha256(data).hexdigest()
     try:
         decoded = decode(data)
         fmt = sniff_format(decoded.text, PurePath(name).suffix)
-        source = SourceInfo(source_path, hashlib.sha256(data).hexdigest(), fmt,
-                            decoded.encoding, fallback_id)
+        source = SourceInfo(source_path, sha256, fmt, decoded.encoding, fallback_id, len(data))
         front_matter: dict[str, object] = {}
         text, issues = decoded.text, ()
         if fmt in FRONT_MATTER_FORMATS:
@@ -61,14 +61,14 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
             raise DocumentError(Issue("parse", "error", f"{exc}; this format is not supported")) from None
         return validate(normalize(ParsedDoc(source, tuple(blocks), front_matter, issues)))
     except DocumentError as exc:
-        return refused(source_path, exc.issue)
+        return refused(source_path, exc.issue, sha256, len(data))
 
 
-def refused(source_path: str, issue: Issue) -> ValidatedDoc:
+def refused(source_path: str, issue: Issue, sha256: str = "", size: int = 0) -> ValidatedDoc:
     """A document that never reached the stages: it is named after its file."""
     name = PurePath(source_path).stem
     return ValidatedDoc(_SAFE_NAME.sub("_", name).strip("._") or "document", source_path,
-                        issues=(issue,))
+                        issues=(issue,), source_sha256=sha256, size=size)
 
 
 def too_large(size: int) -> Issue | None:

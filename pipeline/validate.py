@@ -43,6 +43,9 @@ class ValidatedDoc:
     source_path: str
     records: dict[str, list[Record]] = field(default_factory=dict)  # file stem -> records
     issues: tuple[Issue, ...] = ()
+    source_sha256: str = ""  # empty when the file was not read (over the size limit)
+    size: int = 0
+    source_format: str = ""  # empty when the bytes never reached a parser
 
     @property
     def failed(self) -> bool:
@@ -67,6 +70,9 @@ def validate(doc: NormalizedDoc) -> ValidatedDoc:
         source_path=doc.source.source_path,
         records={} if failed else records,
         issues=tuple(issues),
+        source_sha256=doc.source.source_sha256,
+        size=doc.source.size,
+        source_format=doc.source.source_format,
     )
 
 

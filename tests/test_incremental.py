@@ -1,0 +1,195 @@
+"""Re-running when sources change: incremental, deterministic, atomic, parallel, reported.
+
+The corpus is made here: copies of the seed guide with distinct catalog numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import pipeline.__main__ as cli
+from pipeline.__main__ import main
+from pipeline.run import extract
+from tests.conftest import SEED
+
+SEED_TEXT = SEED.read_text("utf-8")
+COPIES = 5
+
+
+def catalog(n: int) -> str:
+    return f"B90000{n:02d}"
+
+
+def make_corpus(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(COPIES):
+        text = SEED_TEXT.replace("B560044", catalog(n)).replace("b560044", catalog(n).lower())
+        (folder / f"guide_{n}.txt").write_text(text, "utf-8")
+
+
+def snapshot_files(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    make_corpus(tmp_path / "sources")
+    return tmp_path
+
+
+@pytest.fixture
+def count_extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real: Callable[[bytes, str], object] = extract
+
+    def counting(data: bytes, source_path: str) -> object:
+        calls.append(source_path)
+        return real(data, source_path)
+
+    monkeypatch.setattr(cli, "extract", counting)
+    return calls
+
+
+def run(*extra: str) -> int:
+    return main(["run", "--jobs", "1", *extra])
+
+
+def test_second_run_parses_nothing_and_rewrites_nothing(
+        corpus: Path, count_extractions: list[str]) -> None:
+    assert run() == 0
+    assert len(count_extractions) == COPIES
+    before = snapshot_files(corpus / "outputs")
+    count_extractions.clear()
+    assert run() == 0
+    assert count_extractions == []
+    assert snapshot_files(corpus / "outputs") == before  # same bytes, same modification times
+
+
+def test_changed_cell_is_the_only_change_reported(corpus: Path, count_extractions: list[str]) -> None:
+    run()
+    source = corpus / "sources" / "guide_2.txt"
+    source.write_text(source.read_text("utf-8").replace("| JAK1 | 5.9[1] |", "| JAK1 | 6.1[1] |"),
+                      "utf-8")
+    count_extractions.clear()
+    run()
+    assert count_extractions == ["sources/guide_2.txt"]
+    changes = json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
+    assert changes["summary"]["documents_changed"] == [catalog(2)]
+    assert (changes["summary"]["records_added"], changes["summary"]["records_removed"],
+            changes["summary"]["records_changed"]) == (0, 0, 1)
+    (cell,) = changes["documents"][catalog(2)]["table_cells"]["changed"]
+    assert cell["key"] == {"doc_id": catalog(2), "table_id": "jak-inhibition-profile-table-1",
+                           "row_label": "JAK1", "column_label": "IC50 (nM)"}
+    assert cell["fields"] == {"text": {"old": "5.9", "new": "6.1"},
+                              "value": {"old": "5.9", "new": "6.1"}}
+
+
+def test_deleted_source_leaves_every_output(corpus: Path) -> None:
+    run()
+    documents = corpus / "outputs" / "documents.csv"
+    rows_before = sum(catalog(4) in line for p in (corpus / "outputs").glob("*.csv")
+                      for line in p.read_text("utf-8").splitlines())
+    (corpus / "sources" / "guide_4.txt").unlink()
+    run()
+    everything = "".join(p.read_text("utf-8") for p in (corpus / "outputs").rglob("*")
+                         if p.is_file() and p.name != "changes.json")
+    assert catalog(4) not in everything
+    assert catalog(3) in documents.read_text("utf-8")
+    changes = json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
+    assert changes["summary"]["documents_removed"] == [catalog(4)]
+    removed = sum(len(v["removed"]) for v in changes["documents"][catalog(4)].values())
+    assert removed == rows_before == changes["summary"]["records_removed"]
+
+
+def test_new_source_is_added(corpus: Path, count_extractions: list[str]) -> None:
+    run()
+    count_extractions.clear()
+    text = SEED_TEXT.replace("B560044", "B9100000").replace("b560044", "b9100000")
+    (corpus / "sources" / "new.txt").write_text(text, "utf-8")
+    run()
+    assert count_extractions == ["sources/new.txt"]
+    changes = json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
+    assert changes["summary"]["documents_added"] == ["B9100000"]
+
+
+@pytest.mark.parametrize("where", ["export", "swap"])
+def test_killed_run_leaves_previous_outputs(corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                            where: str) -> None:
+    run()
+    before = snapshot_files(corpus / "outputs")
+    (corpus / "sources" / "guide_0.txt").write_text(SEED_TEXT.replace("B560044", "B9200000"))
+
+    def die(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt("killed")
+
+    if where == "export":
+        monkeypatch.setattr(cli, "export", die)
+    else:  # after the new folder is complete, just before it is swapped in
+        monkeypatch.setattr("pipeline.store._exchange", die)
+    with pytest.raises(KeyboardInterrupt):
+        run()
+    assert snapshot_files(corpus / "outputs") == before
+    monkeypatch.undo()
+    monkeypatch.chdir(corpus)
+    run()  # the next run cleans up what the killed one left
+    assert not list(corpus.glob(".outputs.*-*")) and not (corpus / ".outputs.old").exists()
+
+
+def test_jobs_give_identical_outputs(corpus: Path) -> None:
+    main(["run", "--jobs", "1", "--out", "one"])
+    main(["run", "--jobs", "4", "--out", "four"])
+    one = {k: v for k, (v, _) in snapshot_files(corpus / "one").items()}
+    four = {k: v for k, (v, _) in snapshot_files(corpus / "four").items()}
+    assert one == four
+
+
+def test_two_runs_at_once_do_not_corrupt_outputs(corpus: Path) -> None:
+    command = [sys.executable, "-m", "pipeline", "run", "--jobs", "1"]
+    first = subprocess.Popen(command, cwd=corpus, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    second = subprocess.Popen(command, cwd=corpus, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+    main(["run", "--jobs", "1", "--force", "--out", "reference"])
+    produced = {k: v for k, (v, _) in snapshot_files(corpus / "outputs").items() if k != "changes.json"}
+    reference = {k: v for k, (v, _) in snapshot_files(corpus / "reference").items()
+                 if k != "changes.json"}
+    assert produced == reference
+
+
+def test_diff_command_gives_the_run_report(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run()
+    import shutil
+    shutil.copytree(corpus / "outputs", corpus / "old")
+    source = corpus / "sources" / "guide_1.txt"
+    source.write_text(source.read_text("utf-8").replace("| JAK2 | 5.7[1] |", "| JAK2 | 5.8[1] |"))
+    run()
+    capsys.readouterr()
+    assert main(["diff", "old", "outputs"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report == json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
+
+
+def test_ids_are_stable_across_edits(corpus: Path) -> None:
+    def ids(doc_text: str) -> dict[str, set[str]]:
+        doc = extract(doc_text.encode(), "sources/x.txt")
+        return {stem: {str(r.model_dump().get(key)) for r in doc.records[stem]}
+                for stem, key in (("sections", "section_id"), ("tables", "table_id"),
+                                  ("protocols", "protocol_id"), ("figures", "figure_id"))}
+
+    original = ids(SEED_TEXT)
+    edited = ids(SEED_TEXT.replace("| JAK1 | 5.9[1] |", "| JAK1 | 7.0[1] |")
+                 .replace("| ACR50 Response | 36.7%[6] |", "| ACR50 Response | 40.1%[6] |"))
+    assert edited == original
+    inserted = ids(SEED_TEXT.replace("COVID-19\n\nIn severe", "Lupus\n\nA new section about lupus "
+                                     "with enough words to be prose.\n\nCOVID-19\n\nIn severe"))
+    assert inserted["sections"] - original["sections"] == {"lupus"}
+    assert original["sections"] <= inserted["sections"]
+    for stem in ("tables", "protocols", "figures"):
+        assert inserted[stem] == original[stem]
