@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
-from typing import Any
+from collections import Counter
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any, TextIO
 
 from schemas.records import RECORD_TYPES
 
@@ -38,27 +40,50 @@ Row = dict[str, str]
 
 def diff_outputs(old: dict[str, bytes], new: dict[str, bytes]) -> dict[str, Any]:
     """The change report between two output file sets ({relative path: bytes})."""
-    documents: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)
+    def rows(files: dict[str, bytes], stem: str) -> Iterator[Row]:
+        content = files.get(f"{stem}.csv")
+        return read_rows(io.StringIO(content.decode("utf-8"), newline="")) if content else iter(())
+
+    return diff_streams({stem: rows(old, stem) for stem in RECORD_TYPES},
+                        {stem: rows(new, stem) for stem in RECORD_TYPES})
+
+
+def read_rows(handle: TextIO) -> Iterator[Row]:
+    return iter(csv.DictReader(handle))
+
+
+def diff_streams(old: dict[str, Iterator[Row]], new: dict[str, Iterator[Row]]) -> dict[str, Any]:
+    """The change report from each record type's rows, old and new, sorted by doc_id.
+
+    One document's rows at a time are held: rows are grouped by doc_id and the two
+    sides merged. A document on one side only is reported by its record counts; a
+    document on both has each added, removed or changed record listed by its key.
+    """
+    documents: dict[str, dict[str, Any]] = {}
     totals: Counter[str] = Counter()
     for stem in RECORD_TYPES:
-        before = _keyed(_rows(old.get(f"{stem}.csv")), DIFF_KEYS[stem])
-        after = _keyed(_rows(new.get(f"{stem}.csv")), DIFF_KEYS[stem])
-        for key in sorted(set(before) | set(after)):
-            change = _change(before.get(key), after.get(key), DIFF_KEYS[stem])
-            if change is None:
+        for doc_id, before, after in _merge(_groups(old[stem]), _groups(new[stem])):
+            entry = documents.setdefault(doc_id, {"status": "changed"})
+            if not before or not after:
+                side = "added" if after else "removed"
+                if stem == "documents":
+                    entry["status"] = side
+                entry.setdefault("records", {})[stem] = {side: len(after or before)}
+                totals[side] += len(after or before)
                 continue
-            kind, entry = change
-            doc = documents[key[0]].setdefault(stem, {"added": [], "removed": [], "changed": []})
-            doc[kind].append(entry)
-            totals[kind] += 1
-    old_ids = {r["doc_id"] for r in _rows(old.get("documents.csv"))}
-    new_ids = {r["doc_id"] for r in _rows(new.get("documents.csv"))}
+            changes = _diff_document(before, after, DIFF_KEYS[stem])
+            if any(changes.values()):
+                entry[stem] = changes
+                for kind, items in changes.items():
+                    totals[kind] += len(items)
+    documents = {d: e for d, e in documents.items() if len(e) > 1}
+    status = {d: e["status"] for d, e in documents.items()}
     return {
         "changed": bool(documents),
         "summary": {
-            "documents_added": sorted(new_ids - old_ids),
-            "documents_removed": sorted(old_ids - new_ids),
-            "documents_changed": sorted(set(documents) - (new_ids ^ old_ids)),
+            "documents_added": sorted(d for d, s in status.items() if s == "added"),
+            "documents_removed": sorted(d for d, s in status.items() if s == "removed"),
+            "documents_changed": sorted(d for d, s in status.items() if s == "changed"),
             "records_added": totals["added"],
             "records_removed": totals["removed"],
             "records_changed": totals["changed"],
@@ -67,14 +92,52 @@ def diff_outputs(old: dict[str, bytes], new: dict[str, bytes]) -> dict[str, Any]
     }
 
 
+def _groups(rows: Iterator[Row]) -> Iterator[tuple[str, list[Row]]]:
+    for doc_id, group in groupby(rows, key=lambda r: r["doc_id"]):
+        yield doc_id, list(group)
+
+
+def _merge(old: Iterator[tuple[str, list[Row]]], new: Iterator[tuple[str, list[Row]]]
+           ) -> Iterator[tuple[str, list[Row], list[Row]]]:
+    """Pair the groups of two doc_id-sorted streams."""
+    a, b = next(old, None), next(new, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            assert a is not None
+            yield a[0], a[1], []
+            a = next(old, None)
+        elif a is None or b[0] < a[0]:
+            yield b[0], [], b[1]
+            b = next(new, None)
+        else:
+            yield a[0], a[1], b[1]
+            a, b = next(old, None), next(new, None)
+
+
+def _diff_document(before: list[Row], after: list[Row], key: tuple[str, ...]
+                   ) -> dict[str, list[Any]]:
+    old, new = _keyed(before, key), _keyed(after, key)
+    changes: dict[str, list[Any]] = {"added": [], "removed": [], "changed": []}
+    for k in sorted(set(old) | set(new)):
+        change = _change(old.get(k), new.get(k), key)
+        if change is not None:
+            changes[change[0]].append(change[1])
+    return changes
+
+
 def summary_lines(report: dict[str, Any]) -> list[str]:
     """A short human summary: one line per changed document."""
     if not report["changed"]:
         return ["no record changed"]
     lines = []
-    for doc_id, stems in report["documents"].items():
-        parts = [f"{stem} " + ", ".join(f"{len(v)} {kind}" for kind, v in change.items() if v)
-                 for stem, change in stems.items()]
+    for doc_id, entry in report["documents"].items():
+        if entry["status"] != "changed":
+            total = sum(n for counts in entry.get("records", {}).values() for n in counts.values())
+            lines.append(f"{doc_id}: document {entry['status']} ({total} records)")
+            continue
+        parts = [f"{stem} " + ", ".join(f"{len(items)} {kind}" for kind, items in change.items()
+                                        if items)
+                 for stem, change in entry.items() if stem not in ("status", "records")]
         lines.append(f"{doc_id}: " + "; ".join(parts))
     return lines
 

@@ -10,12 +10,11 @@ CSV cells: empty for missing, ``true``/``false`` for booleans, lists joined by
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
-
-import pandas as pd
 
 from pipeline import PIPELINE_VERSION
 from pipeline.errors import Issue
@@ -26,16 +25,23 @@ DOCUMENTS_DIR = "documents"  # one JSON file per document
 SCHEMAS_DIR = "json"  # JSON Schema files, under schemas/
 
 
+COLUMNS: dict[str, list[str]] = {stem: list(model.model_fields) for stem, model in RECORD_TYPES.items()}
+
+
 def export(docs: Sequence[ValidatedDoc]) -> dict[str, bytes]:
-    """All output files of a run, keyed by their path relative to the output folder."""
+    """All output files of a run, keyed by their path relative to the output folder.
+
+    The whole-run form, for small runs and tests; the command line streams the same
+    rows a document at a time (``csv_rows``) and writes the same bytes.
+    """
     ordered = sorted(docs, key=lambda d: (d.doc_id, d.source_path))
     files: dict[str, bytes] = {}
-    for stem, model in RECORD_TYPES.items():
+    for stem in RECORD_TYPES:
         if stem == "errors":
             rows: Iterable[Record] = error_records(ordered)
         else:
             rows = (r for d in ordered for r in d.records.get(stem, []))
-        files[f"{stem}.csv"] = to_csv(rows, list(model.model_fields))
+        files[f"{stem}.csv"] = to_csv(rows, COLUMNS[stem])
     for doc in ordered:
         if doc.records:
             files[f"{DOCUMENTS_DIR}/{doc.doc_id}.json"] = document_json(doc)
@@ -68,11 +74,25 @@ def error_record(doc: ValidatedDoc, issue: Issue) -> ErrorRecord:
 
 
 def to_csv(records: Iterable[Record], columns: list[str]) -> bytes:
-    rows = [[csv_cell(value) for value in r.model_dump().values()] for r in records]
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    return (csv_header(columns) + csv_rows([r.__dict__ for r in records], columns)).encode("utf-8")
+
+
+def csv_header(columns: Sequence[str]) -> str:
+    return ",".join(columns) + "\n"
+
+
+def csv_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV text for rows (records' fields, or the same fields read back from JSON).
+
+    The csv module rather than pandas: a catalog's outputs are written a document at
+    a time (streamed), and one DataFrame per document would cost more than the
+    extraction itself. The dialect is the one pandas' ``to_csv`` writes (minimal
+    quoting, ``\n`` line ends), so the bytes are the same either way.
+    """
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([csv_cell(row[c]) for c in columns] for row in rows)
+    return buffer.getvalue()
 
 
 def csv_cell(value: Any) -> str:

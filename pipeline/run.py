@@ -78,23 +78,28 @@ def too_large(size: int) -> Issue | None:
                  "limit for one guide; it was not read (split it or raise MAX_SOURCE_BYTES)")
 
 
+def duplicate_id_issues(ids: Iterable[tuple[str, str]]) -> dict[str, Issue]:
+    """For (doc_id, source_path) pairs: an error for every source whose doc_id another shares."""
+    by_id: dict[str, list[str]] = defaultdict(list)
+    pairs = list(ids)
+    for doc_id, source_path in pairs:
+        by_id[doc_id].append(source_path)
+    issues = {}
+    for doc_id, source_path in pairs:
+        twins = [p for p in by_id[doc_id] if p != source_path]
+        if twins:
+            issues[source_path] = Issue(
+                "validate", "error", f"doc_id {doc_id!r} is also given by {', '.join(twins)}; "
+                "records of both are withheld until one changes")
+    return issues
+
+
 def mark_duplicate_ids(docs: Iterable[ValidatedDoc]) -> list[ValidatedDoc]:
     """Two sources with one doc_id: both get an error and neither's records go out."""
     docs = list(docs)
-    by_id: dict[str, list[ValidatedDoc]] = defaultdict(list)
-    for doc in docs:
-        by_id[doc.doc_id].append(doc)
-    out: list[ValidatedDoc] = []
-    for doc in docs:
-        twins = [d.source_path for d in by_id[doc.doc_id] if d is not doc]
-        if not twins:
-            out.append(doc)
-            continue
-        issue = Issue("validate", "error",
-                      f"doc_id {doc.doc_id!r} is also given by {', '.join(twins)}; "
-                      "records of both are withheld until one changes")
-        out.append(replace(doc, records={}, issues=(*doc.issues, issue)))
-    return out
+    issues = duplicate_id_issues((d.doc_id, d.source_path) for d in docs)
+    return [replace(d, records={}, issues=(*d.issues, issues[d.source_path]))
+            if d.source_path in issues else d for d in docs]
 
 
 def _hidden(relative: PurePath) -> bool:

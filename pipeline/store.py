@@ -58,22 +58,28 @@ def read_all(out: Path, pattern: str = "**/*") -> dict[str, bytes]:
             for p in sorted(out.glob(pattern)) if p.is_file()}
 
 
-def swap_in(out: Path, files: dict[str, bytes], owned: tuple[str, ...]) -> None:
-    """Make ``out`` hold exactly ``files`` plus the files it has that match no ``owned`` pattern."""
+def new_temp(out: Path) -> Path:
+    """An empty folder beside ``out`` for the next outputs."""
     temp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(temp, ignore_errors=True)
     temp.mkdir(parents=True)
-    if out.is_dir():
-        owned_now = {p for pattern in owned for p in out.glob(pattern)}
-        for path in sorted(out.rglob("*")):
-            if path.is_file() and path not in owned_now:
-                target = temp / path.relative_to(out)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, target)
-    for relative, content in files.items():
-        target = temp / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    return temp
+
+
+def carry_unowned(out: Path, temp: Path, owned: tuple[str, ...]) -> None:
+    """Copy into ``temp`` the files of ``out`` that match no ``owned`` pattern."""
+    if not out.is_dir():
+        return
+    owned_now = {p for pattern in owned for p in out.glob(pattern)}
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path not in owned_now:
+            target = temp / path.relative_to(out)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+
+
+def exchange(temp: Path, out: Path) -> None:
+    """Make ``temp`` the new ``out`` in one step where the kernel can, else two renames."""
     if not out.exists():
         temp.rename(out)
         return

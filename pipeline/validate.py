@@ -112,14 +112,16 @@ def check_records(records: dict[str, list[Record]], doc: NormalizedDoc) -> Itera
 # Text a spreadsheet would run as a formula when the CSV is opened: "=SUM(...)",
 # "@cmd", "+A1", "-A1+1". A signed number ("-0.60", "+5%") is not one.
 _FORMULA = re.compile(r"^\s*(?:[=@]\s*\S|[+\-]\s*[A-Za-z(])")
+_FORMULA_START = frozenset("=@+- \t")
 
 
 def _formula_like(records: dict[str, list[Record]]) -> Iterator[Issue]:
     seen: set[tuple[str, str]] = set()  # a row label repeats on every cell of its row: say it once
     for stem, rows in records.items():
         for record in rows:
-            for name, value in record:
-                if isinstance(value, str) and _FORMULA.match(value) and (name, value) not in seen:
+            for name, value in record.__dict__.items():
+                if (isinstance(value, str) and value[:1] in _FORMULA_START
+                        and _FORMULA.match(value) and (name, value) not in seen):
                     seen.add((name, value))
                     line = getattr(record, "line", None) or getattr(record, "line_start", None)
                     yield Issue("validate", "warning",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.__main__ as cli
+import pipeline.incremental as incremental
 from pipeline.__main__ import main
 from pipeline.run import extract
 from tests.conftest import SEED
@@ -54,7 +54,7 @@ def count_extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(source_path)
         return real(data, source_path)
 
-    monkeypatch.setattr(cli, "extract", counting)
+    monkeypatch.setattr(incremental, "extract", counting)
     return calls
 
 
@@ -105,7 +105,9 @@ def test_deleted_source_leaves_every_output(corpus: Path) -> None:
     assert catalog(3) in documents.read_text("utf-8")
     changes = json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
     assert changes["summary"]["documents_removed"] == [catalog(4)]
-    removed = sum(len(v["removed"]) for v in changes["documents"][catalog(4)].values())
+    entry = changes["documents"][catalog(4)]
+    assert entry["status"] == "removed"
+    removed = sum(counts["removed"] for counts in entry["records"].values())
     assert removed == rows_before == changes["summary"]["records_removed"]
 
 
@@ -130,8 +132,8 @@ def test_killed_run_leaves_previous_outputs(corpus: Path, monkeypatch: pytest.Mo
     def die(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt("killed")
 
-    if where == "export":
-        monkeypatch.setattr(cli, "export", die)
+    if where == "export":  # while the new CSV files are being written
+        monkeypatch.setattr(incremental, "_write_document", die)
     else:  # after the new folder is complete, just before it is swapped in
         monkeypatch.setattr("pipeline.store._exchange", die)
     with pytest.raises(KeyboardInterrupt):

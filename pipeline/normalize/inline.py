@@ -50,6 +50,7 @@ _LONE_STRONG = re.compile(r"\*\*|__")
 _ORPHAN_SPACE = re.compile(r"(?<=\S) ([.,;:])(?=\s|$)")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _MICRO = re.compile(r"\u03bc(?=[A-Za-z])")  # Greek mu before a unit letter is the micro sign
+_MARKUP_CHARS = re.compile(r"[*_\[\]!^`\\&<]")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s*" + _MARK + r"+\s*(?=[.,;:!?)\]]|$)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -73,16 +74,22 @@ def clean_inline(raw: str) -> Inline:
         numbers.extend(found)
         return _MARK
 
-    text = _MARKERS.sub(take, raw)
+    text = _MARKERS.sub(take, raw) if "[" in raw else raw
     text = strip_markup(text)
-    text = _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, "")
+    if numbers:
+        text = _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, "")
     text = _WHITESPACE.sub(" ", text).strip()
-    text = _ORPHAN_SPACE.sub(r"\1", text)  # "value ." left by a converter that dropped a marker
-    return Inline(_MICRO.sub("\u00b5", text.translate(_SUBSCRIPTS)), tuple(numbers))
+    if " " in text:
+        text = _ORPHAN_SPACE.sub(r"\1", text)  # "value ." left by a converter that dropped a marker
+    if not text.isascii():
+        text = _MICRO.sub("\u00b5", text.translate(_SUBSCRIPTS))
+    return Inline(text, tuple(numbers))
 
 
 def strip_markup(text: str) -> str:
     """Markdown inline markup to its text; citation markers are left alone."""
+    if not _MARKUP_CHARS.search(text):
+        return text  # most cells and many paragraphs: nothing to strip
     text = _RESIDUE_TAG.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
