@@ -40,7 +40,7 @@ from pipeline.export import (
     csv_rows,
     document_json,
 )
-from pipeline.manifest import MANIFEST, read_manifest, reusable
+from pipeline.manifest import CODE_FINGERPRINT, MANIFEST, read_manifest, reusable
 from pipeline.run import discover, display_path, duplicate_id_issues, extract, refused, too_large
 from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
 from schemas.records import RECORD_TYPES, SCHEMA_VERSION
@@ -263,6 +263,7 @@ def manifest_bytes(before: list[Summary], after: list[Summary]) -> bytes:
             "extracted_records": b.json_path is not None,
             "pipeline_version": PIPELINE_VERSION,
             "schema_version": SCHEMA_VERSION,
+            "code_fingerprint": CODE_FINGERPRINT,
         })
     body = {"pipeline_version": PIPELINE_VERSION, "schema_version": SCHEMA_VERSION,
             "sources": entries}

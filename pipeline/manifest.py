@@ -14,13 +14,32 @@ entry. The manifest is written by ``pipeline/incremental.py``.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from pipeline import PIPELINE_VERSION
 from schemas.records import SCHEMA_VERSION
 
 MANIFEST = "manifest.json"
+
+
+def _code_fingerprint() -> str:
+    """A hash of the pipeline's and the contract's source code.
+
+    A source is reused only when the code that would extract it again is the same
+    code that extracted it, whether or not anyone remembered to raise a version.
+    """
+    digest = hashlib.sha256()
+    for package in (Path(__file__).parent, Path(__file__).parent.parent / "schemas"):
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package.parent).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_FINGERPRINT = _code_fingerprint()
 
 
 def read_manifest(content: bytes | None) -> dict[str, dict[str, Any]]:
@@ -37,4 +56,5 @@ def read_manifest(content: bytes | None) -> dict[str, dict[str, Any]]:
 def reusable(entry: dict[str, Any] | None, sha256: str) -> bool:
     return (entry is not None and entry.get("source_sha256") == sha256
             and entry.get("pipeline_version") == PIPELINE_VERSION
-            and entry.get("schema_version") == SCHEMA_VERSION)
+            and entry.get("schema_version") == SCHEMA_VERSION
+            and entry.get("code_fingerprint") == CODE_FINGERPRINT)
