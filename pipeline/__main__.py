@@ -14,15 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline import incremental
 from pipeline.changes import summary_lines
 from pipeline.dictionary import render as render_dictionary
 from pipeline.dictionary import replace_section
-from pipeline.export import json_schemas
-from pipeline.run import display_path
-from schemas.records import RECORD_TYPES
+from pipeline.sources import display_path
 
 SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
 README = Path("README.md")
@@ -94,7 +90,11 @@ def dictionary_command(out: Path, *, write: bool) -> int:
 
 def read_examples(out: Path) -> dict[str, dict[str, str]]:
     """The first non-empty value of each column in each CSV of ``out``."""
+    import pandas as pd  # only this command needs it; a run starts faster without it
+
     examples: dict[str, dict[str, str]] = {}
+    from schemas.records import RECORD_TYPES
+
     for stem in RECORD_TYPES:
         path = out / f"{stem}.csv"
         if not path.is_file():
@@ -105,6 +105,8 @@ def read_examples(out: Path) -> dict[str, dict[str, str]]:
 
 
 def schema_command(*, write: bool) -> int:
+    from pipeline.export import json_schemas
+
     schemas = json_schemas()
     if write:
         write_files(SCHEMAS_OUT, schemas, managed=("*.schema.json",))

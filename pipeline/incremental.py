@@ -14,6 +14,7 @@ new CSV files a document at a time.
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import hashlib
 import json
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,15 +35,9 @@ from tqdm import tqdm
 from pipeline import PIPELINE_VERSION
 from pipeline.changes import diff_streams, read_rows, summary_lines
 from pipeline.errors import Issue
-from pipeline.export import (
-    COLUMNS,
-    DOCUMENTS_DIR,
-    csv_header,
-    csv_rows,
-    document_json,
-)
+from pipeline.export import COLUMNS, DOCUMENTS_DIR, csv_header, csv_rows
 from pipeline.manifest import CODE_FINGERPRINT, MANIFEST, read_manifest, reusable
-from pipeline.run import discover, display_path, duplicate_id_issues, extract, refused, too_large
+from pipeline.sources import discover, display_path, duplicate_id_issues, fallback_id, too_large
 from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
 from schemas.records import RECORD_TYPES, SCHEMA_VERSION
 
@@ -49,6 +45,8 @@ CHANGES = "changes.json"
 # Files a run owns in the output folder; anything else there (a review site) is carried over.
 OWNED = ("*.csv", f"{DOCUMENTS_DIR}/*.json", MANIFEST, CHANGES)
 SCRATCH = ".scratch"  # inside the temporary folder: extracted documents before they are named
+# Starting workers costs about as much as extracting this many documents in-process.
+MIN_PARALLEL_TASKS = 40
 BATCH_PER_JOB = 16  # tasks in flight per worker: keeps workers busy without queueing the catalog
 RECORD_STEMS = [stem for stem in RECORD_TYPES if stem != "errors"]
 
@@ -124,9 +122,9 @@ def _summaries(found: list[Found], entries: dict[str, dict[str, Any]], out: Path
             assert entry is not None
             by_path[source.source_path] = _from_entry(entry, old_json)
         elif source.refusal is not None:
-            doc = refused(source.source_path, source.refusal, "", source.size)
-            by_path[source.source_path] = Summary(source.source_path, doc.doc_id, source.sha256,
-                                                  source.size, "", doc.issues, extracted=True)
+            by_path[source.source_path] = Summary(
+                source.source_path, fallback_id(source.source_path), source.sha256, source.size,
+                "", (source.refusal,), extracted=True)
         else:
             todo.append((index, source))
     scratch = temp / SCRATCH
@@ -146,7 +144,7 @@ def _extract_stream(todo: list[tuple[int, Found]], scratch: Path,
                     dynamic_ncols=True)
     errors = 0
     try:
-        if jobs > 1 and len(tasks) > 1:
+        if jobs > 1 and len(tasks) >= MIN_PARALLEL_TASKS:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 window = jobs * BATCH_PER_JOB
                 pending: list[Future[tuple[Summary, str | None]]] = []
@@ -169,8 +167,18 @@ def _extract_stream(todo: list[tuple[int, Found]], scratch: Path,
         progress.close()
 
 
+def extract(data: bytes, source_path: str) -> Any:
+    """The stages, imported on first use: a run that reuses everything never loads a parser."""
+    from pipeline.run import extract as extract_stages
+
+    return extract_stages(data, source_path)
+
+
 def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]:
-    """Extract one source and write its document JSON to the scratch folder (in a worker)."""
+    """Extract one source (in a worker); write its document JSON and CSV rows to scratch."""
+    from pipeline.export import document_json
+    from pipeline.run import refused
+
     index, path, source_path, scratch = task
     data = path.read_bytes()
     trace = None
@@ -184,6 +192,9 @@ def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]
     if doc.records:
         json_path = Path(scratch) / f"{index}.json"
         json_path.write_bytes(document_json(doc))
+        rows = {stem: csv_rows([r.__dict__ for r in doc.records[stem]], COLUMNS[stem])
+                for stem in RECORD_STEMS}
+        json_path.with_suffix(".rows").write_text(json.dumps(rows), "utf-8")
     counts = {stem: len(doc.records.get(stem, [])) for stem in RECORD_STEMS}
     summary = Summary(source_path, doc.doc_id, doc.source_sha256, doc.size, doc.source_format,
                       doc.issues, counts, json_path, extracted=True)
@@ -196,21 +207,22 @@ def _finish(summaries: list[Summary], out: Path, temp: Path) -> Outcome:
     ordered = sorted(written, key=lambda s: (s.doc_id, s.source_path))
     (temp / DOCUMENTS_DIR).mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        csv_files: dict[str, TextIO] = {}
-        for stem in RECORD_TYPES:
-            handle = stack.enter_context((temp / f"{stem}.csv").open("w", encoding="utf-8",
-                                                                   newline=""))
-            handle.write(csv_header(COLUMNS[stem]))
-            csv_files[stem] = handle
+        sinks = {stem: stack.enter_context((temp / f"{stem}.csv").open(
+            "w", encoding="utf-8", newline="")) for stem in RECORD_TYPES}
+        previous = {stem: _OldRows(out / f"{stem}.csv", stack) for stem in RECORD_STEMS}
+        for stem, sink in sinks.items():
+            sink.write(csv_header(COLUMNS[stem]))
+        writers = {stem: csv.writer(sink, lineterminator="\n") for stem, sink in sinks.items()}
         for summary in ordered:
-            _write_document(summary, temp, csv_files)
+            _write_document(summary, temp, sinks, writers, previous)
     (temp / MANIFEST).write_bytes(manifest_bytes(summaries, written))
     shutil.rmtree(temp / SCRATCH, ignore_errors=True)
     for summary in written:
         report(summary)
-    changed = not _same_owned(out, temp)
+    focus = {s.doc_id for s in written if s.extracted} | _removed_ids(out, written)
+    changed = not _same_owned(out, temp, written)
     if changed:
-        changes = _changes(out, temp)
+        changes = diff_folders(out, temp, focus)
         (temp / CHANGES).write_bytes(_json_bytes(changes))
         carry_unowned(out, temp, OWNED)
         exchange(temp, out)
@@ -225,18 +237,57 @@ def _finish(summaries: list[Summary], out: Path, temp: Path) -> Outcome:
     return Outcome(len(written), extracted, failed, warnings, changed)
 
 
-def _write_document(summary: Summary, temp: Path, csv_files: dict[str, TextIO]) -> None:
+class _OldRows:
+    """The previous run's rows of one CSV file, handed out a document at a time, in order."""
+
+    def __init__(self, path: Path, stack: ExitStack) -> None:
+        self._groups: Iterator[tuple[str, Iterator[list[str]]]] = iter(())
+        if path.is_file():
+            reader = csv.reader(stack.enter_context(path.open(encoding="utf-8", newline="")))
+            next(reader, None)  # header
+            self._groups = groupby(reader, key=lambda row: row[0])
+        self._current: tuple[str, list[list[str]]] | None = None
+
+    def take(self, doc_id: str) -> list[list[str]]:
+        """The rows of ``doc_id``; documents before it in the file are passed over."""
+        while self._current is None or self._current[0] < doc_id:
+            group = next(self._groups, None)
+            if group is None:
+                return []
+            self._current = (group[0], list(group[1]))
+        return self._current[1] if self._current[0] == doc_id else []
+
+
+def _write_document(summary: Summary, temp: Path, sinks: dict[str, TextIO],
+                    writers: dict[str, Any], previous: dict[str, _OldRows]) -> None:
+    """One document's JSON and rows: from this run's scratch, or reused from the last run."""
     if summary.json_path is not None and not summary.failed:
         target = temp / DOCUMENTS_DIR / f"{summary.doc_id}.json"
-        content = summary.json_path.read_bytes()
-        target.write_bytes(content)
-        body = json.loads(content)
-        for stem in RECORD_STEMS:
-            csv_files[stem].write(csv_rows(body.get(stem, []), COLUMNS[stem]))
+        if summary.extracted:
+            summary.json_path.rename(target)
+            fragments = json.loads(summary.json_path.with_suffix(".rows").read_text("utf-8"))
+            for stem in RECORD_STEMS:
+                sinks[stem].write(fragments[stem])
+        else:
+            _link_or_copy(summary.json_path, target)
+            for stem in RECORD_STEMS:
+                writers[stem].writerows(previous[stem].take(summary.doc_id))
     errors = [{"doc_id": summary.doc_id, "source_path": summary.source_path, "stage": i.stage,
                "line": i.line, "severity": i.severity, "message": i.message}
               for i in summary.issues]
-    csv_files["errors"].write(csv_rows(errors, COLUMNS["errors"]))
+    sinks["errors"].write(csv_rows(errors, COLUMNS["errors"]))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)  # same file system: no bytes copied
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _removed_ids(out: Path, written: list[Summary]) -> set[str]:
+    manifest = read_manifest(_read(out / MANIFEST))
+    return {e["doc_id"] for e in manifest.values()} - {s.doc_id for s in written}
 
 
 def mark_duplicates(summaries: list[Summary]) -> list[Summary]:
@@ -287,25 +338,35 @@ def interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def diff_folders(old: Path, new: Path) -> dict[str, Any]:
-    """The change report between two output folders, read a document at a time."""
+def diff_folders(old: Path, new: Path, focus: set[str] | None = None) -> dict[str, Any]:
+    """The change report between two output folders, read a document at a time.
+
+    ``focus`` limits the comparison to those doc_ids (the documents a run extracted,
+    added or removed); the rows of every other document are the same bytes.
+    """
     with ExitStack() as stack:
         def rows(folder: Path, stem: str) -> Iterator[dict[str, str]]:
             path = folder / f"{stem}.csv"
             if not path.is_file():
                 return iter(())
-            return read_rows(stack.enter_context(path.open(encoding="utf-8", newline="")))
+            handle = stack.enter_context(path.open(encoding="utf-8", newline=""))
+            if focus is None:
+                return read_rows(handle)
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            # Filter on the raw doc_id column before any row becomes a dict: most rows are skipped.
+            return (dict(zip(header, row, strict=True)) for row in reader if row[0] in focus)
 
         return diff_streams({stem: rows(old, stem) for stem in RECORD_TYPES},
                             {stem: rows(new, stem) for stem in RECORD_TYPES})
 
 
-def _changes(out: Path, temp: Path) -> dict[str, Any]:
-    return diff_folders(out, temp)
+def _same_owned(out: Path, temp: Path, written: list[Summary]) -> bool:
+    """True when ``temp`` holds the same owned files, byte for byte, as ``out`` (bar changes.json).
 
-
-def _same_owned(out: Path, temp: Path) -> bool:
-    """True when ``temp`` holds the same owned files, byte for byte, as ``out`` (bar changes.json)."""
+    Reused documents' JSON files are the previous files themselves, so only the
+    extracted ones are compared.
+    """
     def owned(folder: Path) -> set[str]:
         if not folder.is_dir():
             return set()
@@ -315,7 +376,9 @@ def _same_owned(out: Path, temp: Path) -> bool:
     names = owned(out)
     if names != owned(temp):
         return False
-    return all(filecmp.cmp(out / n, temp / n, shallow=False) for n in sorted(names))
+    fresh_json = {f"{DOCUMENTS_DIR}/{s.doc_id}.json" for s in written if s.extracted}
+    compare = sorted(n for n in names if not n.startswith(f"{DOCUMENTS_DIR}/") or n in fresh_json)
+    return all(filecmp.cmp(out / n, temp / n, shallow=False) for n in compare)
 
 
 def _find(path: Path) -> Found:

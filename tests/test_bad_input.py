@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import MAX_SOURCE_BYTES, extract
+from pipeline.run import extract
+from pipeline.sources import MAX_SOURCE_BYTES
 from tests.conftest import ROOT, SEED, SOURCES
 
 SEED_TEXT = SEED.read_text("utf-8")
