@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test snapshots schemas clean
+.PHONY: help setup run test snapshots bench bench-quick clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,6 +28,12 @@ test: $(STAMP) ## run the whole test suite (snapshots are compared, never update
 
 snapshots: $(STAMP) ## update the syrupy snapshots after a reviewed change; review the diff
 	$(BIN)/python -m pytest --snapshot-update
+
+bench: $(STAMP) ## benchmark 1,000 and 10,000 guides; writes benchmarks/results.json (takes ~30 min)
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: $(STAMP) ## the same figures for 100 and 1,000 guides, one repeat (a few minutes)
+	$(BIN)/python benchmarks/run.py --quick
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache *.egg-info
