@@ -60,7 +60,8 @@ def vary(text: str, rng: random.Random, compound: str, catalog: str, index: int)
     lines = text.split("\n")
     out: list[str] = []
     for i, line in enumerate(lines):
-        is_row = line.startswith("|") and not set(line) <= set("|-: ") and i > 1 and lines[i - 1].startswith("|")
+        is_row = (line.startswith("|") and not set(line) <= set("|-: ")
+                  and i > 1 and lines[i - 1].startswith("|"))
         if is_row:
             line = _NUMBER.sub(lambda m: _perturb(m, rng), line)
             roll = rng.random()

@@ -8,6 +8,7 @@ document has errors (all others are still written), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -33,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                      help="worker processes (default: the number of cores)")
     run.add_argument("--force", action="store_true", help="extract every source again")
+    run.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                     help="csv (default): CSV, JSON Lines and JSON; parquet: Parquet files too "
+                     "(needs pip install .[parquet])")
     diff = commands.add_parser("diff", help="the change report between two output folders")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
@@ -56,11 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--sources {args.sources} is not a folder")
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    return run_command(args.sources, args.out, jobs=args.jobs, force=args.force)
+    if args.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
+        parser.error("--format parquet needs pyarrow: pip install .[parquet]")
+    return run_command(args.sources, args.out, jobs=args.jobs, force=args.force,
+                       parquet=args.format == "parquet")
 
 
-def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False) -> int:
-    outcome = incremental.run(sources, out, jobs=jobs, force=force)
+def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
+                parquet: bool = False) -> int:
+    outcome = incremental.run(sources, out, jobs=jobs, force=force, parquet=parquet)
     print(f"{outcome.documents} documents ({outcome.extracted} extracted, "
           f"{outcome.documents - outcome.extracted} unchanged): "
           f"{outcome.documents - outcome.failed} ok, {outcome.failed} with errors, "

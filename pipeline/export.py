@@ -11,17 +11,20 @@ CSV cells: empty for missing, ``true``/``false`` for booleans, lists joined by
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline import PIPELINE_VERSION
+from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
 from pipeline.validate import ValidatedDoc
 from schemas.records import RECORD_TYPES, SCHEMA_VERSION, ErrorRecord, Record
 
 DOCUMENTS_DIR = "documents"  # one JSON file per document
+DATAPACKAGE = "datapackage.json"
 SCHEMAS_DIR = "json"  # JSON Schema files, under schemas/
 
 
@@ -42,10 +45,25 @@ def export(docs: Sequence[ValidatedDoc]) -> dict[str, bytes]:
         else:
             rows = (r for d in ordered for r in d.records.get(stem, []))
         files[f"{stem}.csv"] = to_csv(rows, COLUMNS[stem])
+    files["errors.jsonl"] = to_jsonl(error_records(ordered))
+    for stem in RECORD_TYPES:
+        if stem != "errors":
+            files[f"{stem}.jsonl"] = to_jsonl(r for d in ordered for r in d.records.get(stem, []))
     for doc in ordered:
         if doc.records:
             files[f"{DOCUMENTS_DIR}/{doc.doc_id}.json"] = document_json(doc)
+    files[DATAPACKAGE] = datapackage({name: (hashlib.sha256(content).hexdigest(), len(content))
+                                      for name, content in files.items() if name.endswith(".csv")})
     return files
+
+
+def to_jsonl(records: Iterable[Record]) -> bytes:
+    """JSON Lines written by Pydantic: lists as lists, numbers as numbers, one record a line."""
+    return "".join(jsonl_line(r) for r in records).encode("utf-8")
+
+
+def jsonl_line(record: Record) -> str:
+    return record.model_dump_json() + "\n"
 
 
 def json_schemas() -> dict[str, bytes]:

@@ -19,6 +19,7 @@ import filecmp
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import traceback
@@ -34,16 +35,18 @@ from tqdm import tqdm
 
 from pipeline import PIPELINE_VERSION
 from pipeline.changes import diff_streams, read_rows, summary_lines
+from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
-from pipeline.export import COLUMNS, DOCUMENTS_DIR, csv_header, csv_rows
+from pipeline.export import COLUMNS, DATAPACKAGE, DOCUMENTS_DIR, csv_header, csv_rows
 from pipeline.manifest import CODE_FINGERPRINT, MANIFEST, read_manifest, reusable
 from pipeline.sources import discover, display_path, duplicate_id_issues, fallback_id, too_large
 from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
-from schemas.records import RECORD_TYPES, SCHEMA_VERSION
+from schemas.records import RECORD_TYPES, SCHEMA_VERSION, ErrorRecord
 
 CHANGES = "changes.json"
 # Files a run owns in the output folder; anything else there (a review site) is carried over.
-OWNED = ("*.csv", f"{DOCUMENTS_DIR}/*.json", MANIFEST, CHANGES)
+OWNED = ("*.csv", "*.jsonl", "*.parquet", f"{DOCUMENTS_DIR}/*.json", MANIFEST, CHANGES,
+         DATAPACKAGE)
 SCRATCH = ".scratch"  # inside the temporary folder: extracted documents before they are named
 # Starting workers costs about as much as extracting this many documents in-process.
 MIN_PARALLEL_TASKS = 40
@@ -90,19 +93,25 @@ class Outcome:
     changed: bool
 
 
-def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False) -> Outcome:
-    """Bring ``out`` up to date with ``sources``; see the module docstring."""
+def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
+        parquet: bool = False) -> Outcome:
+    """Bring ``out`` up to date with ``sources``; see the module docstring.
+
+    With ``parquet``, a typed ``<stem>.parquet`` goes beside each CSV file; a later
+    run without it that rewrites the outputs leaves them out.
+    """
     with locked(out):
         recover(out)
         entries = {} if force else read_manifest(_read(out / MANIFEST))
         found = [_find(path) for path in discover(sources)]
-        if entries and set(entries) == {f.source_path for f in found} and all(
+        parquet_ready = not parquet or all((out / f"{s}.parquet").is_file() for s in RECORD_TYPES)
+        if entries and parquet_ready and set(entries) == {f.source_path for f in found} and all(
                 f.refusal is None and reusable(entries[f.source_path], f.sha256) for f in found):
             return _unchanged(entries, out)
         temp = new_temp(out)
         try:
             summaries = _summaries(found, entries, out, temp, jobs)
-            written = _finish(summaries, out, temp)
+            written = _finish(summaries, out, temp, parquet=parquet)
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise
@@ -176,7 +185,7 @@ def extract(data: bytes, source_path: str) -> Any:
 
 def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]:
     """Extract one source (in a worker); write its document JSON and CSV rows to scratch."""
-    from pipeline.export import document_json
+    from pipeline.export import document_json, jsonl_line
     from pipeline.run import refused
 
     index, path, source_path, scratch = task
@@ -192,7 +201,8 @@ def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]
     if doc.records:
         json_path = Path(scratch) / f"{index}.json"
         json_path.write_bytes(document_json(doc))
-        rows = {stem: csv_rows([r.__dict__ for r in doc.records[stem]], COLUMNS[stem])
+        rows = {stem: [csv_rows([r.__dict__ for r in doc.records[stem]], COLUMNS[stem]),
+                       "".join(jsonl_line(r) for r in doc.records[stem])]
                 for stem in RECORD_STEMS}
         json_path.with_suffix(".rows").write_text(json.dumps(rows), "utf-8")
     counts = {stem: len(doc.records.get(stem, [])) for stem in RECORD_STEMS}
@@ -201,21 +211,31 @@ def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]
     return summary, trace
 
 
-def _finish(summaries: list[Summary], out: Path, temp: Path) -> Outcome:
+def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -> Outcome:
     """Write the new outputs into ``temp``; swap them in if anything differs."""
     written = mark_duplicates(summaries)
     ordered = sorted(written, key=lambda s: (s.doc_id, s.source_path))
     (temp / DOCUMENTS_DIR).mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        sinks = {stem: stack.enter_context((temp / f"{stem}.csv").open(
-            "w", encoding="utf-8", newline="")) for stem in RECORD_TYPES}
-        previous = {stem: _OldRows(out / f"{stem}.csv", stack) for stem in RECORD_STEMS}
-        for stem, sink in sinks.items():
-            sink.write(csv_header(COLUMNS[stem]))
-        writers = {stem: csv.writer(sink, lineterminator="\n") for stem, sink in sinks.items()}
+        def sink(name: str) -> TextIO:
+            return stack.enter_context((temp / name).open("w", encoding="utf-8", newline=""))
+
+        sinks = {stem: (sink(f"{stem}.csv"), sink(f"{stem}.jsonl")) for stem in RECORD_TYPES}
+        previous = {stem: (_OldRows(out / f"{stem}.csv", stack),
+                           _OldLines(out / f"{stem}.jsonl", stack)) for stem in RECORD_STEMS}
+        for stem, (csv_sink, _) in sinks.items():
+            csv_sink.write(csv_header(COLUMNS[stem]))
+        writers = {stem: csv.writer(csv_sink, lineterminator="\n")
+                   for stem, (csv_sink, _) in sinks.items()}
         for summary in ordered:
             _write_document(summary, temp, sinks, writers, previous)
     (temp / MANIFEST).write_bytes(manifest_bytes(summaries, written))
+    (temp / DATAPACKAGE).write_bytes(datapackage({
+        f"{stem}.csv": _digest(temp / f"{stem}.csv") for stem in RECORD_TYPES}))
+    if parquet:
+        from pipeline.parquet import write_parquet
+
+        write_parquet(temp)
     shutil.rmtree(temp / SCRATCH, ignore_errors=True)
     for summary in written:
         report(summary)
@@ -258,8 +278,9 @@ class _OldRows:
         return self._current[1] if self._current[0] == doc_id else []
 
 
-def _write_document(summary: Summary, temp: Path, sinks: dict[str, TextIO],
-                    writers: dict[str, Any], previous: dict[str, _OldRows]) -> None:
+def _write_document(summary: Summary, temp: Path, sinks: dict[str, tuple[TextIO, TextIO]],
+                    writers: dict[str, Any], previous: dict[str, tuple[_OldRows, _OldLines]]
+                    ) -> None:
     """One document's JSON and rows: from this run's scratch, or reused from the last run."""
     if summary.json_path is not None and not summary.failed:
         target = temp / DOCUMENTS_DIR / f"{summary.doc_id}.json"
@@ -267,15 +288,52 @@ def _write_document(summary: Summary, temp: Path, sinks: dict[str, TextIO],
             summary.json_path.rename(target)
             fragments = json.loads(summary.json_path.with_suffix(".rows").read_text("utf-8"))
             for stem in RECORD_STEMS:
-                sinks[stem].write(fragments[stem])
+                sinks[stem][0].write(fragments[stem][0])
+                sinks[stem][1].write(fragments[stem][1])
         else:
             _link_or_copy(summary.json_path, target)
             for stem in RECORD_STEMS:
-                writers[stem].writerows(previous[stem].take(summary.doc_id))
-    errors = [{"doc_id": summary.doc_id, "source_path": summary.source_path, "stage": i.stage,
-               "line": i.line, "severity": i.severity, "message": i.message}
+                old_rows, old_lines = previous[stem]
+                writers[stem].writerows(old_rows.take(summary.doc_id))
+                sinks[stem][1].writelines(old_lines.take(summary.doc_id))
+    errors = [ErrorRecord(doc_id=summary.doc_id, source_path=summary.source_path, stage=i.stage,
+                          line=i.line, severity=i.severity, message=i.message)
               for i in summary.issues]
-    sinks["errors"].write(csv_rows(errors, COLUMNS["errors"]))
+    sinks["errors"][0].write(csv_rows([e.__dict__ for e in errors], COLUMNS["errors"]))
+    sinks["errors"][1].write("".join(e.model_dump_json() + "\n" for e in errors))
+
+
+class _OldLines:
+    """The previous run's JSON Lines of one record type, a document at a time, in order."""
+
+    _DOC_ID = re.compile(r'^\{"doc_id":"([^"]*)"')  # doc_id is each record's first field
+
+    def __init__(self, path: Path, stack: ExitStack) -> None:
+        self._groups: Iterator[tuple[str, Iterator[str]]] = iter(())
+        if path.is_file():
+            handle = stack.enter_context(path.open(encoding="utf-8", newline=""))
+            self._groups = groupby(handle, key=self._doc_id)
+        self._current: tuple[str, list[str]] | None = None
+
+    def _doc_id(self, line: str) -> str:
+        match = self._DOC_ID.match(line)
+        return match.group(1) if match else ""
+
+    def take(self, doc_id: str) -> list[str]:
+        while self._current is None or self._current[0] < doc_id:
+            group = next(self._groups, None)
+            if group is None:
+                return []
+            self._current = (group[0], list(group[1]))
+        return self._current[1] if self._current[0] == doc_id else []
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest(), path.stat().st_size
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

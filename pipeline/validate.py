@@ -159,6 +159,7 @@ def _schema_issues(stem: str, exc: ValidationError, items: list[dict[str, Any]])
 def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
     """The document's facts as plain dicts, one list per record type."""
     meta, src, doc_id = doc.metadata, doc.source, doc.doc_id
+    reference_numbers = {r.number for r in doc.references}
     rows: dict[str, list[dict[str, Any]]] = {
         "documents": [{
             "doc_id": doc_id, "catalog_number": meta.catalog_number, "title": meta.title,
@@ -216,12 +217,14 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
             "line": f.line,
         } for f in doc.faqs],
         "references": [{
-            "doc_id": doc_id, "number": r.number, "title": r.title, "source": r.source,
+            "doc_id": doc_id, "number": r.number, "reference_id": f"{doc_id}#{r.number}",
+            "title": r.title, "source": r.source,
             "authors": r.authors, "journal": r.journal, "year": r.year, "doi": r.doi,
             "pmid": r.pmid, "url": r.url, "raw": r.raw, "line": r.line,
         } for r in doc.references],
         "citations": [{
             "doc_id": doc_id, "ordinal": c.ordinal, "number": c.number,
+            "reference_id": f"{doc_id}#{c.number}" if c.number in reference_numbers else None,
             "section_id": c.section_id, "location": c.location, "line": c.line,
         } for c in doc.citations],
         "figures": [{

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 DocId = Annotated[
     str,
@@ -176,6 +176,8 @@ class ReferenceRecord(Record):
     """Numbered references, with their parts where the item states them."""
     doc_id: DocId
     number: int = Field(ge=1, description="Reference number as listed.")
+    reference_id: str = Field(min_length=1, description="<doc_id>#<number>: one key for the "
+                              "reference across the dataset (what citations point to).")
     title: str = Field(min_length=1, description="Title (the whole text where no parts are told apart).")
     source: str | None = Field(description="Bracketed domain after the title, e.g. pubmed.ncbi.nlm.nih.gov.")
     authors: str | None = Field(description="Author list, as written.")
@@ -214,6 +216,10 @@ class CitationRecord(Record):
     doc_id: DocId
     ordinal: int = Field(ge=1, description="Position of the marker in the document, from 1.")
     number: int = Field(ge=1, description="Reference number cited.")
+    reference_id: str | None = Field(
+        description="The cited reference's reference_id when the reference list has it; "
+        "empty for a citation to a missing reference (the foreign key to references)."
+    )
     section_id: str | None = Field(description="Section holding the marker; empty before the first.")
     location: Location = Field(description="Kind of text holding the marker.")
     line: Line

@@ -85,3 +85,10 @@ def test_readme_data_dictionary_is_current(monkeypatch: pytest.MonkeyPatch) -> N
     assert START in readme and END in readme
     assert replace_section(readme, render(read_examples(ROOT / "outputs"))) == readme, (
         "run `python -m pipeline dictionary --write` after `make run`")
+
+
+def test_streamed_run_writes_what_export_writes() -> None:
+    """The command line streams rows a document at a time; the bytes are export()'s."""
+    docs = [extract(p.read_bytes(), f"sources/{p.name}") for p in SOURCES]
+    for name, content in export(docs).items():
+        assert (ROOT / "outputs" / name).read_bytes() == content, name
