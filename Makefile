@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test snapshots bench bench-quick clean
+.PHONY: help setup run test snapshots review bench bench-quick clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,6 +28,9 @@ test: $(STAMP) ## run the whole test suite (snapshots are compared, never update
 
 snapshots: $(STAMP) ## update the syrupy snapshots after a reviewed change; review the diff
 	$(BIN)/python -m pytest --snapshot-update
+
+review: $(STAMP) ## write the review site (each guide beside its records) to outputs/review/
+	$(BIN)/python -m pipeline review
 
 bench: $(STAMP) ## benchmark 1,000 and 10,000 guides; writes benchmarks/results.json (takes ~30 min)
 	$(BIN)/python benchmarks/run.py

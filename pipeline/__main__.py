@@ -46,7 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     dictionary.add_argument("--write", action="store_true", help="renew the README's copy")
     dictionary.add_argument("--out", type=Path, default=Path("outputs"),
                             help="outputs to take example values from (default: outputs/)")
+    review = commands.add_parser("review", help="write the review site to OUT/review/")
+    review.add_argument("--out", type=Path, default=Path("outputs"), help="default: outputs/")
     args = parser.parse_args(argv)
+    if args.command == "review":
+        if not (args.out / "manifest.json").is_file():
+            parser.error(f"{args.out} holds no run's outputs (no manifest.json): run first")
+        return review_command(args.out)
     if args.command == "dictionary":
         return dictionary_command(args.out, write=args.write)
     if args.command == "schema":
@@ -81,6 +87,44 @@ def diff_command(old: Path, new: Path) -> int:
     sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     for line in summary_lines(report):
         print(line, file=sys.stderr)
+    return 0
+
+
+def review_command(out: Path) -> int:
+    """Read a run's outputs and its sources; write the review site under ``out/review/``."""
+    import csv
+    import shutil
+
+    from pipeline.decode import decode
+    from pipeline.errors import DocumentError
+    from pipeline.review import DocumentInput, render_site
+
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    changes_path = out / "changes.json"
+    changes = json.loads(changes_path.read_text("utf-8")) if changes_path.is_file() else None
+    with (out / "errors.csv").open(encoding="utf-8", newline="") as handle:
+        errors = list(csv.DictReader(handle))
+    documents = []
+    for entry in manifest["sources"]:
+        doc_json = out / "documents" / f"{entry['doc_id']}.json"
+        body = json.loads(doc_json.read_text("utf-8")) if doc_json.is_file() else {}
+        withheld = entry["errors"] > 0
+        records = {} if withheld else {k: v for k, v in body.items() if isinstance(v, list)}
+        try:
+            lines: list[str] | None = decode(Path(entry["source_path"]).read_bytes()).text.split("\n")
+        except (OSError, DocumentError):
+            lines = None
+        documents.append(DocumentInput(
+            entry=entry, records=records,
+            errors=[e for e in errors if e["source_path"] == entry["source_path"]],
+            lines=lines, change=(changes or {}).get("documents", {}).get(entry["doc_id"])))
+    site = out / "review"
+    shutil.rmtree(site, ignore_errors=True)
+    for name, html in render_site(documents, changes).items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, "utf-8")
+    print(f"review site: {display_path(site)}/index.html ({len(documents)} documents)")
     return 0
 
 

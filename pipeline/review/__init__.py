@@ -1,0 +1,122 @@
+"""The review site: each guide beside what was extracted from it.
+
+``render_site`` is pure: it takes the run's outputs (as read by the command line)
+and the source texts, and returns ``{relative path: HTML}`` for an index page and
+one page per document. Pages are static, work from the file system, load nothing
+from the network, and escape everything taken from a guide (Jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInput:
+    """One source as the review sees it: its manifest entry, its records and its text."""
+
+    entry: dict[str, Any]  # manifest entry
+    records: dict[str, list[dict[str, Any]]]  # from documents/<doc_id>.json; empty if withheld
+    errors: list[dict[str, str]]  # its rows of errors.csv
+    lines: list[str] | None  # the source's lines; None when the bytes are not text
+    change: dict[str, Any] | None = None  # its entry in changes.json, if the last run changed it
+    problems_by_line: dict[int, list[dict[str, str]]] = field(default_factory=dict)
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("pipeline.review", "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["number"] = _number
+    return env
+
+
+def page_name(entry: dict[str, Any]) -> str:
+    """A document's page: named after its source file, so that twins get a page each."""
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in entry["source_path"])
+    return f"docs/{safe}.html"
+
+
+def render_site(documents: list[DocumentInput], changes: dict[str, Any] | None) -> dict[str, str]:
+    env = environment()
+    pages: dict[str, str] = {}
+    rows = []
+    for doc in documents:
+        name = page_name(doc.entry)
+        pages[name] = env.get_template("document.html").render(
+            doc=doc, view=_view(doc), page=name, status=_status(doc))
+        rows.append({"doc": doc, "page": name, "status": _status(doc)})
+    pages["index.html"] = env.get_template("index.html").render(
+        rows=rows, changes=changes or {}, summary=(changes or {}).get("summary", {}))
+    return pages
+
+
+def _status(doc: DocumentInput) -> str:
+    if any(e["severity"] == "error" for e in doc.errors):
+        return "withheld"
+    return "warnings" if doc.errors else "ok"
+
+
+def _view(doc: DocumentInput) -> dict[str, Any]:
+    """What the document page shows, arranged for the template."""
+    records = doc.records
+    lines_with_records: dict[int, int] = defaultdict(int)
+    for stem, rows in records.items():
+        if stem in ("documents", "errors"):
+            continue
+        for row in rows:
+            line = row.get("line") or row.get("line_start")
+            if line:
+                lines_with_records[int(line)] += 1
+    problems: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for error in doc.errors:
+        if error.get("line"):
+            problems[int(error["line"])].append(error)
+    cells_by_table: dict[str, list[list[dict[str, Any]]]] = {}
+    for cell in records.get("table_cells", []):
+        table = cells_by_table.setdefault(cell["table_id"], [])
+        while len(table) <= cell["row_index"]:
+            table.append([])
+        table[cell["row_index"]].append(cell)
+    headers = {}
+    for table_id, table_rows in cells_by_table.items():
+        headers[table_id] = [c["column_label"] for c in table_rows[0]] if table_rows else []
+    citing: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for citation in records.get("citations", []):
+        citing[citation["number"]].append(citation)
+    return {
+        "document": (records.get("documents") or [{}])[0],
+        "sections": records.get("sections", []),
+        "tables": records.get("tables", []),
+        "cells": cells_by_table,
+        "headers": headers,
+        "protocols": records.get("protocols", []),
+        "arms": _by(records.get("protocol_arms", []), "protocol_id"),
+        "steps": _by(records.get("procedure_steps", []), "protocol_id"),
+        "faqs": records.get("faqs", []),
+        "figures": records.get("figures", []),
+        "references": records.get("references", []),
+        "reference_numbers": {r["number"] for r in records.get("references", [])},
+        "citing": citing,
+        "lines_with_records": lines_with_records,
+        "problems": problems,
+    }
+
+
+def _by(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+def _number(value: Any) -> str:
+    """A number as the CSV files write it, without a trailing '.0' on whole numbers."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
