@@ -221,8 +221,8 @@ def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -
             return stack.enter_context((temp / name).open("w", encoding="utf-8", newline=""))
 
         sinks = {stem: (sink(f"{stem}.csv"), sink(f"{stem}.jsonl")) for stem in RECORD_TYPES}
-        previous = {stem: (_OldRows(out / f"{stem}.csv", stack),
-                           _OldLines(out / f"{stem}.jsonl", stack)) for stem in RECORD_STEMS}
+        previous = {stem: (_old_rows(out / f"{stem}.csv", stack),
+                           _old_lines(out / f"{stem}.jsonl", stack)) for stem in RECORD_STEMS}
         for stem, (csv_sink, _) in sinks.items():
             csv_sink.write(csv_header(COLUMNS[stem]))
         writers = {stem: csv.writer(csv_sink, lineterminator="\n")
@@ -257,19 +257,15 @@ def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -
     return Outcome(len(written), extracted, failed, warnings, changed)
 
 
-class _OldRows:
-    """The previous run's rows of one CSV file, handed out a document at a time, in order."""
+class _Previous:
+    """A previous output file's entries, handed out a document at a time, in doc_id order."""
 
-    def __init__(self, path: Path, stack: ExitStack) -> None:
-        self._groups: Iterator[tuple[str, Iterator[list[str]]]] = iter(())
-        if path.is_file():
-            reader = csv.reader(stack.enter_context(path.open(encoding="utf-8", newline="")))
-            next(reader, None)  # header
-            self._groups = groupby(reader, key=lambda row: row[0])
-        self._current: tuple[str, list[list[str]]] | None = None
+    def __init__(self, groups: Iterator[tuple[str, Iterator[Any]]]) -> None:
+        self._groups = groups
+        self._current: tuple[str, list[Any]] | None = None
 
-    def take(self, doc_id: str) -> list[list[str]]:
-        """The rows of ``doc_id``; documents before it in the file are passed over."""
+    def take(self, doc_id: str) -> list[Any]:
+        """The entries of ``doc_id``; documents before it in the file are passed over."""
         while self._current is None or self._current[0] < doc_id:
             group = next(self._groups, None)
             if group is None:
@@ -278,8 +274,33 @@ class _OldRows:
         return self._current[1] if self._current[0] == doc_id else []
 
 
+_JSONL_DOC_ID = re.compile(r'^\{"doc_id":"([^"]*)"')  # doc_id is each record's first field
+
+
+def _old_rows(path: Path, stack: ExitStack) -> _Previous:
+    """The previous CSV rows of one record type (as lists of cells)."""
+    if not path.is_file():
+        return _Previous(iter(()))
+    reader = csv.reader(stack.enter_context(path.open(encoding="utf-8", newline="")))
+    next(reader, None)  # header
+    return _Previous(groupby(reader, key=lambda row: row[0]))
+
+
+def _old_lines(path: Path, stack: ExitStack) -> _Previous:
+    """The previous JSON Lines of one record type (as text lines)."""
+    if not path.is_file():
+        return _Previous(iter(()))
+    handle = stack.enter_context(path.open(encoding="utf-8", newline=""))
+
+    def doc_id(line: str) -> str:
+        match = _JSONL_DOC_ID.match(line)
+        return match.group(1) if match else ""
+
+    return _Previous(groupby(handle, key=doc_id))
+
+
 def _write_document(summary: Summary, temp: Path, sinks: dict[str, tuple[TextIO, TextIO]],
-                    writers: dict[str, Any], previous: dict[str, tuple[_OldRows, _OldLines]]
+                    writers: dict[str, Any], previous: dict[str, tuple[_Previous, _Previous]]
                     ) -> None:
     """One document's JSON and rows: from this run's scratch, or reused from the last run."""
     if summary.json_path is not None and not summary.failed:
@@ -301,31 +322,6 @@ def _write_document(summary: Summary, temp: Path, sinks: dict[str, tuple[TextIO,
               for i in summary.issues]
     sinks["errors"][0].write(csv_rows([e.__dict__ for e in errors], COLUMNS["errors"]))
     sinks["errors"][1].write("".join(e.model_dump_json() + "\n" for e in errors))
-
-
-class _OldLines:
-    """The previous run's JSON Lines of one record type, a document at a time, in order."""
-
-    _DOC_ID = re.compile(r'^\{"doc_id":"([^"]*)"')  # doc_id is each record's first field
-
-    def __init__(self, path: Path, stack: ExitStack) -> None:
-        self._groups: Iterator[tuple[str, Iterator[str]]] = iter(())
-        if path.is_file():
-            handle = stack.enter_context(path.open(encoding="utf-8", newline=""))
-            self._groups = groupby(handle, key=self._doc_id)
-        self._current: tuple[str, list[str]] | None = None
-
-    def _doc_id(self, line: str) -> str:
-        match = self._DOC_ID.match(line)
-        return match.group(1) if match else ""
-
-    def take(self, doc_id: str) -> list[str]:
-        while self._current is None or self._current[0] < doc_id:
-            group = next(self._groups, None)
-            if group is None:
-                return []
-            self._current = (group[0], list(group[1]))
-        return self._current[1] if self._current[0] == doc_id else []
 
 
 def _digest(path: Path) -> tuple[str, int]:
