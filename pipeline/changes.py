@@ -10,7 +10,6 @@ them without changing what the guide says, so they are not reported.
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from collections.abc import Iterator
 from itertools import groupby
@@ -36,16 +35,6 @@ DIFF_KEYS: dict[str, tuple[str, ...]] = {
 PROVENANCE = frozenset({"source_sha256", "line", "line_start"})
 
 Row = dict[str, str]
-
-
-def diff_outputs(old: dict[str, bytes], new: dict[str, bytes]) -> dict[str, Any]:
-    """The change report between two output file sets ({relative path: bytes})."""
-    def rows(files: dict[str, bytes], stem: str) -> Iterator[Row]:
-        content = files.get(f"{stem}.csv")
-        return read_rows(io.StringIO(content.decode("utf-8"), newline="")) if content else iter(())
-
-    return diff_streams({stem: rows(old, stem) for stem in RECORD_TYPES},
-                        {stem: rows(new, stem) for stem in RECORD_TYPES})
 
 
 def read_rows(handle: TextIO) -> Iterator[Row]:

@@ -50,14 +50,6 @@ def recover(out: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def read_all(out: Path, pattern: str = "**/*") -> dict[str, bytes]:
-    """Every file below ``out`` matching ``pattern``, by its path relative to ``out``."""
-    if not out.is_dir():
-        return {}
-    return {p.relative_to(out).as_posix(): p.read_bytes()
-            for p in sorted(out.glob(pattern)) if p.is_file()}
-
-
 def new_temp(out: Path) -> Path:
     """An empty folder beside ``out`` for the next outputs."""
     temp = out.parent / f".{out.name}.tmp-{os.getpid()}"
