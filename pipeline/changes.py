@@ -146,12 +146,6 @@ def _change(old: Row | None, new: Row | None, key_names: tuple[str, ...]
     return "changed", {"key": {name: new.get(name, "") for name in key_names}, "fields": fields}
 
 
-def _rows(content: bytes | None) -> list[Row]:
-    if not content:
-        return []
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
-
-
 def _keyed(rows: list[Row], key: tuple[str, ...]) -> dict[tuple[str, ...], Row]:
     """Rows by key; a key that repeats (duplicated labels) gets an occurrence number."""
     out: dict[tuple[str, ...], Row] = {}
