@@ -38,7 +38,14 @@ from pipeline.changes import diff_streams, read_rows, summary_lines
 from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
 from pipeline.export import COLUMNS, DATAPACKAGE, DOCUMENTS_DIR, csv_header, csv_rows
-from pipeline.manifest import CODE_FINGERPRINT, MANIFEST, read_manifest, reusable
+from pipeline.manifest import (
+    CODE_FINGERPRINT,
+    MANIFEST,
+    file_sha256,
+    read_manifest,
+    reusable,
+    untouched,
+)
 from pipeline.sources import discover, display_path, duplicate_id_issues, fallback_id, too_large
 from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
 from schemas.records import RECORD_TYPES, SCHEMA_VERSION, ErrorRecord
@@ -102,7 +109,12 @@ def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
     """
     with locked(out):
         recover(out)
-        entries = {} if force else read_manifest(_read(out / MANIFEST))
+        manifest = _read(out / MANIFEST)
+        entries = {} if force else read_manifest(manifest)
+        if entries and not untouched(out, manifest):
+            print(f"{display_path(out)}/ is not as the last run left it (a file changed or "
+                  "missing): extracting every source again", file=sys.stderr)
+            entries = {}
         found = [_find(path) for path in discover(sources)]
         parquet_ready = not parquet or all((out / f"{s}.parquet").is_file() for s in RECORD_TYPES)
         if entries and parquet_ready and set(entries) == {f.source_path for f in found} and all(
@@ -229,9 +241,11 @@ def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -
                    for stem, (csv_sink, _) in sinks.items()}
         for summary in ordered:
             _write_document(summary, temp, sinks, writers, previous)
-    (temp / MANIFEST).write_bytes(manifest_bytes(summaries, written))
     (temp / DATAPACKAGE).write_bytes(datapackage({
         f"{stem}.csv": _digest(temp / f"{stem}.csv") for stem in RECORD_TYPES}))
+    listed = [f"{stem}.{ext}" for stem in RECORD_TYPES for ext in ("csv", "jsonl")] + [DATAPACKAGE]
+    files = {name: file_sha256(temp / name) for name in listed}
+    (temp / MANIFEST).write_bytes(manifest_bytes(summaries, written, files))
     if parquet:
         from pipeline.parquet import write_parquet
 
@@ -325,11 +339,7 @@ def _write_document(summary: Summary, temp: Path, sinks: dict[str, tuple[TextIO,
 
 
 def _digest(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest(), path.stat().st_size
+    return file_sha256(path), path.stat().st_size
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -351,7 +361,7 @@ def mark_duplicates(summaries: list[Summary]) -> list[Summary]:
             if s.source_path in issues else s for s in summaries]
 
 
-def manifest_bytes(before: list[Summary], after: list[Summary]) -> bytes:
+def manifest_bytes(before: list[Summary], after: list[Summary], files: dict[str, str]) -> bytes:
     """``outputs/manifest.json``: per source, sorted by path; no timestamps."""
     entries = []
     for b, a in sorted(zip(before, after, strict=True), key=lambda pair: pair[0].source_path):
@@ -371,7 +381,7 @@ def manifest_bytes(before: list[Summary], after: list[Summary]) -> bytes:
             "code_fingerprint": CODE_FINGERPRINT,
         })
     body = {"pipeline_version": PIPELINE_VERSION, "schema_version": SCHEMA_VERSION,
-            "sources": entries}
+            "files": files, "sources": entries}
     return _json_bytes(body)
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from pipeline import PIPELINE_VERSION
 from schemas.records import SCHEMA_VERSION
 
 MANIFEST = "manifest.json"
+EXTRACTION_LIBRARIES = ("markdown-it-py", "beautifulsoup4", "charset-normalizer", "pydantic",
+                        "pydantic-core", "python-slugify", "pyyaml", "puremagic")
 
 
 def _code_fingerprint() -> str:
@@ -32,6 +36,14 @@ def _code_fingerprint() -> str:
     code that extracted it, whether or not anyone remembered to raise a version.
     """
     digest = hashlib.sha256()
+    # The libraries that read the guides count as code too: a new parser release may read
+    # a guide differently. (constraints.txt pins them, so this changes only on purpose.)
+    for name in EXTRACTION_LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} missing;".encode())
+    digest.update(f"python {sys.version_info.major}.{sys.version_info.minor};".encode())
     for package in (Path(__file__).parent, Path(__file__).parent.parent / "schemas"):
         for path in sorted(package.rglob("*.py")):
             digest.update(path.relative_to(package.parent).as_posix().encode())
@@ -51,6 +63,33 @@ def read_manifest(content: bytes | None) -> dict[str, dict[str, Any]]:
         return {entry["source_path"]: entry for entry in body["sources"]}
     except (ValueError, KeyError, TypeError):
         return {}  # an unreadable manifest only costs a full run
+
+
+def untouched(out: Path, content: bytes | None) -> bool:
+    """True when the output files the manifest lists are there with the bytes it recorded.
+
+    Reused documents' rows are copied from the previous files, so a file changed by hand
+    or damaged must not be trusted: the caller then extracts everything again.
+    """
+    if not content:
+        return False
+    try:
+        files = json.loads(content)["files"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    for name, sha256 in files.items():
+        path = out / name
+        if not path.is_file() or file_sha256(path) != sha256:
+            return False
+    return True
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def reusable(entry: dict[str, Any] | None, sha256: str) -> bool:

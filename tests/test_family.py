@@ -236,3 +236,26 @@ def test_procedure_steps_and_materials() -> None:
     md_procedure = rows(md, "protocols")[0]
     assert md_procedure["title"] == "Protocol: CuAAC Biotinylation of Alkyne-Tagged Proteins in Cell Lysate"
     assert len(md_procedure["materials"]) == 6 and len(rows(md, "procedure_steps")) == 7
+
+
+def test_offer_heading_over_real_content_is_kept() -> None:
+    text = ("# A Guide\n\nAuthor: Team. Date: May 2025\n\n## Need Higher Labeling Efficiency?\n\n"
+            "| Excess | Ratio |\n|---|---|\n| 20x | 4.0 |\n\n## Need Custom Synthesis?\n\n"
+            "We make it. Email: sales@example.com\n")
+    made = extract(text.encode(), "sources/x.md")
+    assert [s["title"] for s in rows(made, "sections")] == ["Need Higher Labeling Efficiency?"]
+    assert len(rows(made, "table_cells")) == 2
+
+
+def test_a_reference_that_is_one_link_is_kept() -> None:
+    text = ("# A Guide\n\nAuthor: Team. Date: May 2025\n\n## Body\n\nText [1].\n\n## References\n\n"
+            "1. [Amine-Reactive Crosslinker Chemistry](https://example.org/x)\n")
+    made = extract(text.encode(), "sources/x.md")
+    assert [r["title"] for r in rows(made, "references")] == ["Amine-Reactive Crosslinker Chemistry"]
+    assert made.issues == ()
+
+
+def test_an_opening_rule_that_is_not_front_matter_keeps_the_text() -> None:
+    text = "---\n# A Guide\n\nAuthor: Team. Date: May 2025\n\n## Data\n\nText.\n\n---\n\nMore.\n"
+    made = extract(text.encode(), "sources/x.md")
+    assert rows(made, "documents")[0]["title"] == "A Guide"

@@ -210,3 +210,14 @@ def test_incremental_outputs_equal_a_full_run(corpus: Path) -> None:
     fresh_files = {k: v for k, (v, _) in snapshot_files(corpus / "fresh").items()
                    if k != "changes.json"}
     assert incremental_files == fresh_files
+
+
+def test_outputs_changed_by_hand_are_not_trusted(corpus: Path, count_extractions: list[str]) -> None:
+    run()
+    (corpus / "outputs" / "documents.csv").unlink()
+    count_extractions.clear()
+    run()
+    assert len(count_extractions) == COPIES  # nothing reused from outputs that were tampered with
+    main(["run", "--jobs", "1", "--force", "--out", "fresh"])
+    for name in ("documents.csv", "table_cells.csv", "table_cells.jsonl"):
+        assert (corpus / "outputs" / name).read_bytes() == (corpus / "fresh" / name).read_bytes()

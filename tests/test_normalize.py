@@ -53,6 +53,7 @@ def test_boilerplate_heading_drops_its_section_only() -> None:
         ParagraphBlock("Real conclusion text.", 3, 3),
         HeadingBlock("Need Custom Synthesis?", 2, 5, 5),
         ParagraphBlock("We make anything to order for you.", 7, 7),
+        ParagraphBlock("Email: sales@example.com or [Request a Quote](#).", 8, 8),
         HeadingBlock("References", 2, 9, 9),
     )
     source = SourceInfo("sources/x.md", "0" * 64, "markdown", "utf-8", "x")

@@ -10,9 +10,10 @@ address, address/phone fields, a "Technical Support:" line) drops itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.blocks import Block, HeadingBlock, TableBlock
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, TableBlock
 from pipeline.normalize.model import Draft
 
 MAX_CONTACT_WORDS = 30  # a line with an e-mail address longer than this is prose, not chrome
@@ -33,9 +34,10 @@ def drop_boilerplate(draft: Draft) -> Draft:
     vendor = (draft.metadata.vendor or "").strip().casefold()
     kept: list[Block] = []
     in_boilerplate_section = False
-    for block in draft.blocks:
+    for i, block in enumerate(draft.blocks):
         if isinstance(block, HeadingBlock):
-            in_boilerplate_section = is_boilerplate_heading(block.text, vendor)
+            in_boilerplate_section = is_boilerplate_heading(block.text, vendor) and (
+                not _OFFER_HEADING.match(block.text.strip()) or _is_offer(draft.blocks[i + 1:]))
             if in_boilerplate_section:
                 continue
         if in_boilerplate_section or is_boilerplate_block(block):
@@ -53,10 +55,24 @@ def is_boilerplate_heading(text: str, vendor: str = "") -> bool:
     )
 
 
+def _is_offer(following: Sequence[Block]) -> bool:
+    """A "Need ...?" section is an offer when it holds the vendor's chrome and no table or list."""
+    section = []
+    for block in following:
+        if isinstance(block, HeadingBlock):
+            break
+        section.append(block)
+    if any(isinstance(b, TableBlock | ListItemBlock) for b in section):
+        return False
+    return any(is_boilerplate_block(b) for b in section)
+
+
 def is_boilerplate_block(block: Block) -> bool:
     if isinstance(block, TableBlock):
         return False
     text = block.text
+    if isinstance(block, ListItemBlock):  # a list item is content (a reference may be one link)
+        return bool(_CHROME_FIELD.match(text))
     if _LINK_ONLY.match(text) or _CHROME_FIELD.match(text):
         return True
     if len(text) > MAX_CONTACT_CHARS or len(text.split()) > MAX_CONTACT_WORDS:

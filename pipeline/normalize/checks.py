@@ -18,6 +18,7 @@ from pipeline.vocabulary import BYLINE, FIELD_LABELS, FIELD_LINE
 MIN_PROSE_WORDS = 25  # a paragraph this long is body text; shop and login pages have none
 MIN_CUT_WORDS = 6  # a shorter last line ("Email: ...", "Contact") is a footer, not a cut sentence
 MAX_FAMILY_HEADING_LEVEL = 4  # the family's pages use h1-h4; deeper is damage or another site
+_REFERENCE_ITEM = re.compile(r"^\s*\[\d{1,4}\]\s")
 _MID_SENTENCE = re.compile(r"[\w,;(\-–]$")
 
 
@@ -52,6 +53,8 @@ def check_cut(draft: Draft) -> Draft:
     message = None
     if isinstance(last, HeadingBlock) and last.level > 1:
         message = f"the guide ends with the heading {clean_inline(last.text).text!r} and nothing under it"
+    elif isinstance(last, ListItemBlock) and (last.number is not None or _REFERENCE_ITEM.match(last.text)):
+        return draft  # a guide that ends with its reference list ends well
     elif isinstance(last, ParagraphBlock | ListItemBlock):
         final = clean_inline(last.text.split("\n")[-1]).text
         field = FIELD_LINE.match(final)

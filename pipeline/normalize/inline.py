@@ -32,6 +32,7 @@ _MARKERS = re.compile(
     r"|\[(?P<linked>\d{1,4})\]\(#[^()\s]*+\)"  # [1](#ref-1)
     r"|\[(?P<plain>" + _MARKER_BODY + r")\](?!\()"  # [1], [1, 4], [3-5], [REFS-1]
 )
+_LOCANT_FOLLOWS = re.compile(r"[\w\-\u2011]")
 _NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 
@@ -68,6 +69,8 @@ def clean_inline(raw: str) -> Inline:
 
     def take(match: re.Match[str]) -> str:
         body = next(g for g in match.groups() if g is not None)
+        if "," in body and _LOCANT_FOLLOWS.match(raw, match.end()):
+            return match.group(0)  # "[1,2,3]-triazole", "[1,2,4]triazolo": chemistry
         found = [n for inner in _BRACKETED.findall(body) or [body] for n in _expand(inner)]
         if not found:
             return match.group(0)

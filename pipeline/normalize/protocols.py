@@ -38,6 +38,7 @@ PROTOCOL_FIELDS = {
     "results": "results",
 }
 _N_EQUALS = re.compile(r"\bn\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)", re.I)
+_TOTAL = re.compile(r"\btotal\b[^\d;]{0,12}?(?:n\s*=\s*)?(\d{1,3}(?:,\d{3})+|\d+)", re.I)
 _LEADING_COUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)\s+[A-Za-z]")
 
 
@@ -76,7 +77,12 @@ def extract_protocols(draft: Draft) -> Draft:
 
 def sample_size(population: str) -> int | None:
     """Total participants: the sum of "N=..." counts, else a count opening the text."""
+    total = _TOTAL.search(population)
+    if total is not None:
+        return int(to_number(total.group(1)))
     counts = [int(to_number(n)) for n in _N_EQUALS.findall(population)]
+    if len(counts) > 1 and max(counts) * 2 == sum(counts):
+        return max(counts)  # the parts and their total, all given as N=
     if counts:
         return sum(counts)
     leading = _LEADING_COUNT.match(population)

@@ -50,8 +50,8 @@ _NUMBER = r"[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+"
 _MEASURE = (
     rf"(?P<cmp>{_COMPARATOR})?\s*(?P<num>{_NUMBER})(?![,.]\d)"  # "1,4-" is a locant list
     rf"(?:\s*(?:±|\+/-)\s*(?P<unc>{_NUMBER}))?"
-    rf"(?:\s*(?:[–—]|\bto\b)\s*(?P<high>{_NUMBER}))?"
-    r"(?:\s*[×x]\s*10\^?(?P<exp>[-−]?\d+))?"
+    rf"(?:(?:\s*(?:[–—]|\bto\b)\s*|-(?=\d))(?P<high>{_NUMBER}))?"  # 8–14, 8 to 14, 8-14
+    r"(?:\s*[×x]\s*10(?:\^(?P<exp>[-−]?\d+)|(?P<sup>[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)))?"
     rf"(?:\s*(?P<unit>{_UNIT}))?"
     r"(?![\w.,]*[A-Za-z-]\w)"  # "28-Day", "13C3" and "4x4" are names, not numbers
 )
@@ -59,6 +59,7 @@ _LEADING = re.compile(rf"^{_MEASURE}")
 _AFTER_LABEL = re.compile(r"(?:=|:\s)\s*")
 _STANDALONE = re.compile(rf"(?<![\w.,\-−‑]){_MEASURE}")
 _P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_COMPARATOR}|=)\s*(?P<num>{_NUMBER})", re.I)
+_SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _LABEL_UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
 
@@ -87,7 +88,8 @@ def parse_cell(text: str, column_label: str = "", row_label: str = "") -> CellVa
     match = _measure(stripped)
     if match is None:
         return CellValue(p_value=p_value, p_comparator=p_comparator)
-    scale = int(match["exp"].replace("−", "-")) if match["exp"] else 0
+    exponent = match["exp"] or (match["sup"] or "").translate(_SUPERSCRIPT_DIGITS)
+    scale = int(exponent.replace("−", "-")) if exponent else 0
     number = to_number(match["num"], scale)
     unit = match["unit"] or label_unit(column_label) or label_unit(row_label)
     uncertainty = to_number(match["unc"], scale) if match["unc"] else None
@@ -104,6 +106,9 @@ def _measure(text: str) -> re.Match[str] | None:
         return leading
     if _P_VALUE.match(text):  # a cell that is only a p-value has no measured value
         return None
+    p_value = _P_VALUE.search(text)
+    if p_value is not None:  # "p = 0.04" is a p-value, not a label and its value
+        text = text[: p_value.start()] + " " * (p_value.end() - p_value.start()) + text[p_value.end():]
     label_end = _AFTER_LABEL.search(text)
     if label_end is None:
         return None

@@ -26,14 +26,15 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, tuple[Issue, ...
     try:
         data = yaml.safe_load(match["body"] or "")
     except yaml.YAMLError as exc:
+        # Not front matter after all (a rule opening the page?): the text stays as it is.
         where = getattr(exc, "problem_mark", None)
         line = where.line + 2 if where is not None else 1
-        return {}, blanked, (Issue("parse", "warning",
-                                   f"front matter is not valid YAML ({exc.__class__.__name__}); "
-                                   "ignored", line),)
+        return {}, text, (Issue("parse", "warning",
+                                f"the opening '---' block is not valid YAML "
+                                f"({exc.__class__.__name__}); it is read as text", line),)
     if data is None:
         return {}, blanked, ()
     if not isinstance(data, dict):
-        return {}, blanked, (Issue("parse", "warning",
-                                   "front matter is not a mapping of field: value; ignored", 1),)
+        return {}, text, (Issue("parse", "warning", "the opening '---' block is not a mapping of "
+                                "field: value; it is read as text", 1),)
     return {str(k): v for k, v in data.items()}, blanked, ()

@@ -29,6 +29,7 @@ _LABEL_ONLY = re.compile(r"^\s*(?:\*\*)?[A-Za-z][^:\n]{0,60}:(?:\*\*)?\s*$")
 _FIELD_LABEL = re.compile(r"^\s*(?:\*\*)?[A-Za-z][A-Za-z0-9 /&()'-]{0,60}:(?:\*\*)?(?:\s|$)")
 # A paragraph that is one bold phrase ("**Procedure**") is a heading written by a converter.
 _BOLD_HEADING = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_\n]{1,80}?)\1\s*$")
+_SENTENCE_END = re.compile(r"[.!;,]\s*$")  # "**Caution: esters hydrolyze.**" is prose
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 _LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
@@ -213,7 +214,7 @@ def _bold_paragraphs_as_headings(blocks: list[Block]) -> list[Block]:
             level = block.level
         elif isinstance(block, ParagraphBlock):
             match = _BOLD_HEADING.match(block.text)
-            if match is not None:
+            if match is not None and not _SENTENCE_END.search(match["text"]):
                 block = HeadingBlock(match["text"].strip(), level + 1, block.line_start,
                                      block.line_end)
         out.append(block)
