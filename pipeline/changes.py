@@ -48,37 +48,57 @@ def diff_streams(old: dict[str, Iterator[Row]], new: dict[str, Iterator[Row]]) -
     sides merged. A document on one side only is reported by its record counts; a
     document on both has each added, removed or changed record listed by its key.
     """
-    documents: dict[str, dict[str, Any]] = {}
-    totals: Counter[str] = Counter()
+    report = ChangeReport()
     for stem in RECORD_TYPES:
         for doc_id, before, after in _merge(_groups(old[stem]), _groups(new[stem])):
-            entry = documents.setdefault(doc_id, {"status": "changed"})
-            if not before or not after:
-                side = "added" if after else "removed"
-                if stem == "documents":
-                    entry["status"] = side
-                entry.setdefault("records", {})[stem] = {side: len(after or before)}
-                totals[side] += len(after or before)
-                continue
-            changes = _diff_document(before, after, DIFF_KEYS[stem])
-            if any(changes.values()):
-                entry[stem] = changes
-                for kind, items in changes.items():
-                    totals[kind] += len(items)
-    documents = {d: e for d, e in documents.items() if len(e) > 1}
-    status = {d: e["status"] for d, e in documents.items()}
-    return {
-        "changed": bool(documents),
-        "summary": {
-            "documents_added": sorted(d for d, s in status.items() if s == "added"),
-            "documents_removed": sorted(d for d, s in status.items() if s == "removed"),
-            "documents_changed": sorted(d for d, s in status.items() if s == "changed"),
-            "records_added": totals["added"],
-            "records_removed": totals["removed"],
-            "records_changed": totals["changed"],
-        },
-        "documents": {doc_id: documents[doc_id] for doc_id in sorted(documents)},
-    }
+            report.compare(stem, doc_id, before, after)
+    return report.result()
+
+
+class ChangeReport:
+    """The change report, built a document and a record type at a time."""
+
+    def __init__(self) -> None:
+        self._documents: dict[str, dict[str, Any]] = {}
+        self._totals: Counter[str] = Counter()
+
+    def compare(self, stem: str, doc_id: str, before: list[Row], after: list[Row]) -> None:
+        """Record what changed in one record type of one document."""
+        if not before and not after:
+            return
+        entry = self._documents.setdefault(doc_id, {"status": "changed"})
+        if not before or not after:
+            self.whole(stem, doc_id, "added" if after else "removed", len(after or before))
+            return
+        changes = _diff_document(before, after, DIFF_KEYS[stem])
+        if any(changes.values()):
+            entry[stem] = changes
+            for kind, items in changes.items():
+                self._totals[kind] += len(items)
+
+    def whole(self, stem: str, doc_id: str, side: str, count: int) -> None:
+        """A record type of a document that is on one side only: reported by its count."""
+        entry = self._documents.setdefault(doc_id, {"status": "changed"})
+        if stem == "documents":
+            entry["status"] = side
+        entry.setdefault("records", {})[stem] = {side: count}
+        self._totals[side] += count
+
+    def result(self) -> dict[str, Any]:
+        documents = {d: e for d, e in self._documents.items() if len(e) > 1}
+        status = {d: e["status"] for d, e in documents.items()}
+        return {
+            "changed": bool(documents),
+            "summary": {
+                "documents_added": sorted(d for d, s in status.items() if s == "added"),
+                "documents_removed": sorted(d for d, s in status.items() if s == "removed"),
+                "documents_changed": sorted(d for d, s in status.items() if s == "changed"),
+                "records_added": self._totals["added"],
+                "records_removed": self._totals["removed"],
+                "records_changed": self._totals["changed"],
+            },
+            "documents": {doc_id: documents[doc_id] for doc_id in sorted(documents)},
+        }
 
 
 def _groups(rows: Iterator[Row]) -> Iterator[tuple[str, list[Row]]]:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import filecmp
 import hashlib
+import io
 import json
 import os
-import re
 import shutil
 import sys
 import traceback
@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from pipeline import PIPELINE_VERSION
-from pipeline.changes import diff_streams, read_rows, summary_lines
+from pipeline.changes import ChangeReport, diff_streams, read_rows, summary_lines
 from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
 from pipeline.export import COLUMNS, DATAPACKAGE, DOCUMENTS_DIR, csv_header, csv_rows
@@ -224,23 +224,28 @@ def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]
 
 
 def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -> Outcome:
-    """Write the new outputs into ``temp``; swap them in if anything differs."""
+    """Write the new outputs into ``temp`` in one pass, building the change report as it goes;
+    swap them in if anything differs."""
     written = mark_duplicates(summaries)
     ordered = sorted(written, key=lambda s: (s.doc_id, s.source_path))
+    old_ids = {e["doc_id"] for e in read_manifest(_read(out / MANIFEST)).values()}
+    report = ChangeReport()
     (temp / DOCUMENTS_DIR).mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         def sink(name: str) -> TextIO:
             return stack.enter_context((temp / name).open("w", encoding="utf-8", newline=""))
 
         sinks = {stem: (sink(f"{stem}.csv"), sink(f"{stem}.jsonl")) for stem in RECORD_TYPES}
-        previous = {stem: (_old_rows(out / f"{stem}.csv", stack),
-                           _old_lines(out / f"{stem}.jsonl", stack)) for stem in RECORD_STEMS}
+        previous = {stem: (_Previous(out / f"{stem}.csv", stack, stem, report),
+                           _Previous(out / f"{stem}.jsonl", stack)) for stem in RECORD_TYPES}
         for stem, (csv_sink, _) in sinks.items():
             csv_sink.write(csv_header(COLUMNS[stem]))
-        writers = {stem: csv.writer(csv_sink, lineterminator="\n")
-                   for stem, (csv_sink, _) in sinks.items()}
         for summary in ordered:
-            _write_document(summary, temp, sinks, writers, previous)
+            _write_document(summary, temp, sinks, previous, report,
+                            new_document=summary.doc_id not in old_ids)
+        for old_rows, old_lines in previous.values():
+            old_rows.drain()
+            old_lines.drain()
     (temp / DATAPACKAGE).write_bytes(datapackage({
         f"{stem}.csv": _digest(temp / f"{stem}.csv") for stem in RECORD_TYPES}))
     listed = [f"{stem}.{ext}" for stem in RECORD_TYPES for ext in ("csv", "jsonl")] + [DATAPACKAGE]
@@ -252,11 +257,10 @@ def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -
         write_parquet(temp)
     shutil.rmtree(temp / SCRATCH, ignore_errors=True)
     for summary in written:
-        report(summary)
-    focus = {s.doc_id for s in written if s.extracted} | _removed_ids(out, written)
+        _report_line(summary)
     changed = not _same_owned(out, temp, written)
     if changed:
-        changes = diff_folders(out, temp, focus)
+        changes = report.result()
         (temp / CHANGES).write_bytes(_json_bytes(changes))
         carry_unowned(out, temp, OWNED)
         exchange(temp, out)
@@ -272,70 +276,109 @@ def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -
 
 
 class _Previous:
-    """A previous output file's entries, handed out a document at a time, in doc_id order."""
+    """A previous output file, handed out a document at a time, as raw text, in doc_id order.
 
-    def __init__(self, groups: Iterator[tuple[str, Iterator[Any]]]) -> None:
-        self._groups = groups
-        self._current: tuple[str, list[Any]] | None = None
+    Rows are never parsed to be copied: a CSV row ends where its double quotes balance
+    (the writer quotes any field with a line break and doubles quotes inside one), and
+    both formats start each row with the doc_id, which holds no comma and no quote.
+    Given a stem and a report, documents passed over (gone from this run) are reported
+    as removed.
+    """
 
-    def take(self, doc_id: str) -> list[Any]:
-        """The entries of ``doc_id``; documents before it in the file are passed over."""
+    def __init__(self, path: Path, stack: ExitStack, stem: str | None = None,
+                 report: ChangeReport | None = None) -> None:
+        self._stem, self._report = stem, report
+        self.header: list[str] = []
+        self._groups: Iterator[tuple[str, Iterator[str]]] = iter(())
+        if path.is_file():
+            handle = stack.enter_context(path.open(encoding="utf-8", newline=""))
+            if path.suffix == ".csv":
+                self.header = next(csv.reader([next(handle, "")]), [])
+                self._groups = groupby(_csv_records(handle), key=lambda r: r[: r.index(",")])
+            else:
+                self._groups = groupby(handle, key=lambda line: line[11 : line.index('"', 11)])
+        self._current: tuple[str, list[str]] | None = None
+
+    def take(self, doc_id: str) -> list[str]:
+        """The raw rows of ``doc_id``; documents before it in the file are passed over."""
         while self._current is None or self._current[0] < doc_id:
+            if self._current is not None:
+                self._passed_over(*self._current)
             group = next(self._groups, None)
             if group is None:
+                self._current = ("\uffff", [])  # past every doc_id
                 return []
             self._current = (group[0], list(group[1]))
-        return self._current[1] if self._current[0] == doc_id else []
+        if self._current[0] != doc_id:
+            return []
+        rows = self._current[1]
+        self._current = None
+        return rows
+
+    def rows(self, raw: list[str]) -> list[dict[str, str]]:
+        """Raw CSV rows as dicts under this file's own header."""
+        return [dict(zip(self.header, row, strict=True)) for row in csv.reader(io.StringIO("".join(raw)))]
+
+    def drain(self) -> None:
+        """Report the documents after the last one this run wrote."""
+        if self._current is not None and self._current[0] != "\uffff":
+            self._passed_over(*self._current)
+        for doc_id, group in self._groups:
+            self._passed_over(doc_id, list(group))
+
+    def _passed_over(self, doc_id: str, raw: list[str]) -> None:
+        if self._report is not None and self._stem is not None and raw:
+            self._report.whole(self._stem, doc_id, "removed", len(raw))
 
 
-_JSONL_DOC_ID = re.compile(r'^\{"doc_id":"([^"]*)"')  # doc_id is each record's first field
-
-
-def _old_rows(path: Path, stack: ExitStack) -> _Previous:
-    """The previous CSV rows of one record type (as lists of cells)."""
-    if not path.is_file():
-        return _Previous(iter(()))
-    reader = csv.reader(stack.enter_context(path.open(encoding="utf-8", newline="")))
-    next(reader, None)  # header
-    return _Previous(groupby(reader, key=lambda row: row[0]))
-
-
-def _old_lines(path: Path, stack: ExitStack) -> _Previous:
-    """The previous JSON Lines of one record type (as text lines)."""
-    if not path.is_file():
-        return _Previous(iter(()))
-    handle = stack.enter_context(path.open(encoding="utf-8", newline=""))
-
-    def doc_id(line: str) -> str:
-        match = _JSONL_DOC_ID.match(line)
-        return match.group(1) if match else ""
-
-    return _Previous(groupby(handle, key=doc_id))
+def _csv_records(handle: TextIO) -> Iterator[str]:
+    pending = ""
+    for line in handle:
+        pending += line
+        if pending.count('"') % 2 == 0:
+            yield pending
+            pending = ""
 
 
 def _write_document(summary: Summary, temp: Path, sinks: dict[str, tuple[TextIO, TextIO]],
-                    writers: dict[str, Any], previous: dict[str, tuple[_Previous, _Previous]]
-                    ) -> None:
-    """One document's JSON and rows: from this run's scratch, or reused from the last run."""
-    if summary.json_path is not None and not summary.failed:
-        target = temp / DOCUMENTS_DIR / f"{summary.doc_id}.json"
-        if summary.extracted:
-            summary.json_path.rename(target)
-            fragments = json.loads(summary.json_path.with_suffix(".rows").read_text("utf-8"))
-            for stem in RECORD_STEMS:
-                sinks[stem][0].write(fragments[stem][0])
-                sinks[stem][1].write(fragments[stem][1])
-        else:
-            _link_or_copy(summary.json_path, target)
-            for stem in RECORD_STEMS:
-                old_rows, old_lines = previous[stem]
-                writers[stem].writerows(old_rows.take(summary.doc_id))
-                sinks[stem][1].writelines(old_lines.take(summary.doc_id))
-    errors = [ErrorRecord(doc_id=summary.doc_id, source_path=summary.source_path, stage=i.stage,
+                    previous: dict[str, tuple[_Previous, _Previous]], report: ChangeReport,
+                    *, new_document: bool) -> None:
+    """One document's JSON and rows, from this run's scratch or copied from the last run;
+    what changed goes into the report."""
+    doc_id = summary.doc_id
+    writes = summary.json_path is not None and not summary.failed
+    fragments: dict[str, list[str]] = {}
+    if writes and summary.extracted:
+        assert summary.json_path is not None
+        summary.json_path.rename(temp / DOCUMENTS_DIR / f"{doc_id}.json")
+        fragments = json.loads(summary.json_path.with_suffix(".rows").read_text("utf-8"))
+    elif writes:
+        assert summary.json_path is not None
+        _link_or_copy(summary.json_path, temp / DOCUMENTS_DIR / f"{doc_id}.json")
+    errors = [ErrorRecord(doc_id=doc_id, source_path=summary.source_path, stage=i.stage,
                           line=i.line, severity=i.severity, message=i.message)
               for i in summary.issues]
-    sinks["errors"][0].write(csv_rows([e.__dict__ for e in errors], COLUMNS["errors"]))
-    sinks["errors"][1].write("".join(e.model_dump_json() + "\n" for e in errors))
+    fragments["errors"] = [csv_rows([e.__dict__ for e in errors], COLUMNS["errors"]),
+                           "".join(e.model_dump_json() + "\n" for e in errors)]
+    for stem in RECORD_TYPES:
+        old_rows, old_lines = previous[stem]
+        old_raw, old_jsonl = old_rows.take(doc_id), old_lines.take(doc_id)
+        csv_sink, jsonl_sink = sinks[stem]
+        if stem in fragments:
+            csv_text, jsonl_text = fragments[stem]
+            csv_sink.write(csv_text)
+            jsonl_sink.write(jsonl_text)
+            new_rows = [dict(zip(COLUMNS[stem], row, strict=True))
+                        for row in csv.reader(io.StringIO(csv_text))]
+            if new_document:
+                report.compare(stem, doc_id, [], new_rows)
+            elif summary.extracted or stem == "errors":
+                report.compare(stem, doc_id, old_rows.rows(old_raw), new_rows)
+        elif writes:  # reused: the previous rows, byte for byte
+            csv_sink.writelines(old_raw)
+            jsonl_sink.writelines(old_jsonl)
+        else:  # withheld now
+            report.compare(stem, doc_id, old_rows.rows(old_raw), [])
 
 
 def _digest(path: Path) -> tuple[str, int]:
@@ -347,11 +390,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)  # same file system: no bytes copied
     except OSError:
         shutil.copy2(source, target)
-
-
-def _removed_ids(out: Path, written: list[Summary]) -> set[str]:
-    manifest = read_manifest(_read(out / MANIFEST))
-    return {e["doc_id"] for e in manifest.values()} - {s.doc_id for s in written}
 
 
 def mark_duplicates(summaries: list[Summary]) -> list[Summary]:
@@ -380,12 +418,15 @@ def manifest_bytes(before: list[Summary], after: list[Summary], files: dict[str,
             "schema_version": SCHEMA_VERSION,
             "code_fingerprint": CODE_FINGERPRINT,
         })
-    body = {"pipeline_version": PIPELINE_VERSION, "schema_version": SCHEMA_VERSION,
-            "files": files, "sources": entries}
-    return _json_bytes(body)
+    # One source per line, each line by the C encoder: readable, diff-friendly and fast at scale.
+    head = json.dumps({"pipeline_version": PIPELINE_VERSION, "schema_version": SCHEMA_VERSION,
+                       "files": files}, ensure_ascii=False, indent=2)
+    lines = ",\n".join("    " + json.dumps(e, ensure_ascii=False, separators=(", ", ": "))
+                        for e in entries)
+    return f'{head[:-2]},\n  "sources": [\n{lines}\n  ]\n}}\n'.encode()
 
 
-def report(summary: Summary) -> None:
+def _report_line(summary: Summary) -> None:
     """One line per document (plain output only), and its problems on stderr."""
     if not interactive():
         counts = " ".join(f"{stem}={n}" for stem, n in summary.counts.items() if stem != "documents")
