@@ -32,7 +32,7 @@ snapshots: $(STAMP) ## update the syrupy snapshots after a reviewed change; revi
 review: $(STAMP) ## write the review site (each guide beside its records) to outputs/review/
 	$(BIN)/python -m pipeline review
 
-bench: $(STAMP) ## benchmark 1,000 and 10,000 guides; writes benchmarks/results.json (takes ~30 min)
+bench: $(STAMP) ## benchmark 1,000 and 10,000 guides; writes benchmarks/results.json (about 40 min)
 	$(BIN)/python benchmarks/run.py
 
 bench-quick: $(STAMP) ## the same figures for 100 and 1,000 guides, one repeat (a few minutes)
