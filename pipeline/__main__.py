@@ -84,7 +84,9 @@ def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
 
 def diff_command(old: Path, new: Path) -> int:
     report = incremental.diff_folders(old, new)
-    sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    from pipeline.export import json_bytes
+
+    sys.stdout.write(json_bytes(report).decode("utf-8"))
     for line in summary_lines(report):
         print(line, file=sys.stderr)
     return 0

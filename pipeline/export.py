@@ -69,7 +69,7 @@ def jsonl_line(record: Record) -> str:
 def json_schemas() -> dict[str, bytes]:
     """The JSON Schema of every record type, keyed by file name."""
     return {
-        f"{stem}.schema.json": _json_bytes(
+        f"{stem}.schema.json": json_bytes(
             {"$comment": f"schema version {SCHEMA_VERSION}", **model.model_json_schema()}
         )
         for stem, model in RECORD_TYPES.items()
@@ -136,8 +136,9 @@ def document_json(doc: ValidatedDoc) -> bytes:
             body[stem] = [r.model_dump(mode="json") for r in error_records([doc])]
         else:
             body[stem] = [r.model_dump(mode="json") for r in doc.records.get(stem, [])]
-    return _json_bytes(body)
+    return json_bytes(body)
 
 
-def _json_bytes(data: Any) -> bytes:
+def json_bytes(data: Any) -> bytes:
+    """Indented UTF-8 JSON with a final newline: how every JSON output is written."""
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -37,7 +37,15 @@ from pipeline import PIPELINE_VERSION
 from pipeline.changes import ChangeReport, diff_streams, read_rows, summary_lines
 from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
-from pipeline.export import COLUMNS, DATAPACKAGE, DOCUMENTS_DIR, csv_header, csv_rows
+from pipeline.export import (
+    COLUMNS,
+    DATAPACKAGE,
+    DOCUMENTS_DIR,
+    csv_header,
+    csv_rows,
+    json_bytes,
+    jsonl_line,
+)
 from pipeline.manifest import (
     CODE_FINGERPRINT,
     MANIFEST,
@@ -197,7 +205,7 @@ def extract(data: bytes, source_path: str) -> Any:
 
 def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]:
     """Extract one source (in a worker); write its document JSON and CSV rows to scratch."""
-    from pipeline.export import document_json, jsonl_line
+    from pipeline.export import document_json
     from pipeline.run import refused
 
     index, path, source_path, scratch = task
@@ -261,7 +269,7 @@ def _finish(summaries: list[Summary], out: Path, temp: Path, *, parquet: bool) -
     changed = not _same_owned(out, temp, written)
     if changed:
         changes = report.result()
-        (temp / CHANGES).write_bytes(_json_bytes(changes))
+        (temp / CHANGES).write_bytes(json_bytes(changes))
         carry_unowned(out, temp, OWNED)
         exchange(temp, out)
         for line in summary_lines(changes):
@@ -359,7 +367,7 @@ def _write_document(summary: Summary, temp: Path, sinks: dict[str, tuple[TextIO,
                           line=i.line, severity=i.severity, message=i.message)
               for i in summary.issues]
     fragments["errors"] = [csv_rows([e.__dict__ for e in errors], COLUMNS["errors"]),
-                           "".join(e.model_dump_json() + "\n" for e in errors)]
+                           "".join(jsonl_line(e) for e in errors)]
     for stem in RECORD_TYPES:
         old_rows, old_lines = previous[stem]
         old_raw, old_jsonl = old_rows.take(doc_id), old_lines.take(doc_id)
@@ -534,8 +542,3 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def _json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
