@@ -38,8 +38,8 @@ from markdown_it import MarkdownIt  # noqa: E402
 from pipeline.decode import decode, sniff_format  # noqa: E402
 from pipeline.documents import ParsedDoc, SourceInfo  # noqa: E402
 from pipeline.export import COLUMNS, csv_rows, document_json  # noqa: E402
+from pipeline.inline import clean_inline  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
-from pipeline.normalize.inline import clean_inline  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
 from pipeline.validate import validate  # noqa: E402
 

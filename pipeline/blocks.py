@@ -21,6 +21,9 @@ class HeadingBlock:
     level: int  # 1 is the document title; sections start at 2
     line_start: int
     line_end: int
+    # True when the source marks the line up as a heading at this level (``#``, setext,
+    # ``<h2>``); False when the parser inferred it (a standalone short line, a bold-only one).
+    marked: bool = True
     kind: str = "heading"
 
 

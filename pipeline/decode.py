@@ -109,7 +109,10 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
         raise DocumentError(
             Issue("decode", "error", "the bytes are not text in UTF-8 or any legacy encoding")
         )
-    preferred = [m for m in matches if m.encoding in PREFERRED_LEGACY
+    # charset-normalizer drops code pages it finds equivalent to one it kept (cp1252 beside
+    # cp1250 or cp850), so the preferred ones are scored on their own.
+    candidates = from_bytes(data, cp_isolation=list(PREFERRED_LEGACY))
+    preferred = [m for m in candidates if m.encoding in PREFERRED_LEGACY
                  and m.chaos <= best.chaos + CHAOS_TOLERANCE]
     chosen = preferred[0] if preferred else best
     return str(chosen), chosen.encoding

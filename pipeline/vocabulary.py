@@ -101,6 +101,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # "Name Mon DD, YYYY 426" (author, date, view count).
 BYLINE = re.compile(
     r"^\s*[*_]{0,2}(?i:author|date)[*_]{0,2}:"
+    r"|^\s*(?i:last\s+(?:reviewed|updated)|updated|published)\s*:\s*(?P<dated>(?i:" + _MONTH + r")\s.*)$"
     r"|^\s*(?P<name>[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,4})\s+"
     r"(?P<date>(?i:" + _MONTH + r")\s\d{1,2},\s\d{4})(?:\s+(?P<views>[\d,]+))?\s*$"
 )
@@ -115,3 +116,16 @@ def field_label(line: str) -> str | None:
         return None
     label = match["label"].strip().lower()
     return label if label in FIELD_LABELS else None
+
+# A page's calls to action, with or without their link markup ("Get Quote", "Request a Quote",
+# "Click to download full resolution via product page", "Need Bulk Grade? Request Custom
+# Synthesis Quote"): vendor chrome, never a heading or a fact. Short by nature.
+CALL_TO_ACTION = re.compile(
+    r"^\s*(?:(?:need|looking\s+for|interested\s+in|want)\b[^?\n]{0,80}\?\s*)?"
+    r"(?i:get|request|download|click|buy|order|add\s+to\s+cart|share\s+this|back\s+to|sign\s+in"
+    r"|log\s+in|subscribe)\b[^.!?\n]{0,80}$",
+    re.I,
+)
+# Menus, breadcrumbs and tag lines: short items joined by separators ("Home › Products › ...",
+# "English | Deutsch | ...", "Tags: KRAS · NSCLC · ..."). Two separators make a list, not a title.
+SEPARATED_ITEMS = re.compile(r"(?:\S\s+[·›»|•]\s+\S.*){2}")

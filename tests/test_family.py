@@ -62,6 +62,8 @@ def test_no_rule_keys_on_file_name_compound_or_catalog_number(path: Path) -> Non
                    key=lambda p: -len(p[0]))
     text = path.read_bytes().decode("utf-8")
     renamed = extract(_substitute(text, pairs).encode("utf-8"), f"sources/renamed{path.suffix}")
+    if doc.catalog_number is None:  # type: ignore[attr-defined]
+        pairs.append((doc.doc_id, "renamed"))  # type: ignore[attr-defined]  # named after its file
     assert renamed.records, renamed.issues
     for stem, records in original.records.items():
         expected = [{k: _substitute(v, pairs) for k, v in r.model_dump().items()
@@ -78,6 +80,10 @@ def test_no_rule_keys_on_file_name_compound_or_catalog_number(path: Path) -> Non
 DESERVED_WARNINGS = {
     # The last "Troubleshooting Notes" bullet cites [6]; the reference list stops at 5.
     "104_biotin_peg4_nhs_application_notes.txt": [(102, "citation [6] has no reference 6")],
+    # The file ends inside card 2's Conditions row; card 2's paragraph cites [7], which would
+    # have been listed after that table.
+    "112_methyltetrazine_evidence_compact.txt": [(61, "table cut off in its last row (1 of 2"),
+                                                 (55, "citation [7] has no reference 7")],
 }
 
 

@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 from pipeline.blocks import HeadingBlock, ListItemBlock, TableBlock
 from pipeline.decode import decode, sniff_format
 from pipeline.parse import UnknownFormatError, parse
-from pipeline.parse.text import is_heading_text
+from pipeline.parse.headings import is_heading_text
 from tests.conftest import SEED, read_cases, source_params
 
 

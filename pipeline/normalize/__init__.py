@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.documents import ParsedDoc
+from pipeline.inline import clean_inline
 from pipeline.normalize.boilerplate import drop_boilerplate
 from pipeline.normalize.checks import check_cut, check_heading_depth, check_is_guide
 from pipeline.normalize.citations import extract_citations
 from pipeline.normalize.faqs import extract_faqs
 from pipeline.normalize.figures import extract_figures
-from pipeline.normalize.inline import clean_inline
 from pipeline.normalize.metadata import doc_id_for, read_metadata
 from pipeline.normalize.model import Draft, NormalizedDoc
 from pipeline.normalize.procedures import extract_procedures
@@ -48,8 +48,7 @@ def normalize(parsed: ParsedDoc) -> NormalizedDoc:
     """Normalize one parsed document."""
     clean_inline.cache_clear()  # the cache serves one document's repeats; memory stays flat
     draft = Draft(blocks=parsed.blocks, source_blocks=parsed.blocks,
-                  fmt=parsed.source.source_format, front_matter=parsed.front_matter,
-                  issues=parsed.issues)
+                  front_matter=parsed.front_matter, issues=parsed.issues)
     for _name, rule in RULES:
         draft = rule(draft)
         if any(issue.severity == "error" for issue in draft.issues):

@@ -10,8 +10,8 @@ from dataclasses import replace
 
 from pipeline.blocks import HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
+from pipeline.inline import clean_inline
 from pipeline.normalize.boilerplate import is_boilerplate_block
-from pipeline.normalize.inline import clean_inline
 from pipeline.normalize.model import Draft
 from pipeline.vocabulary import BYLINE, FIELD_LABELS, FIELD_LINE
 
@@ -33,8 +33,7 @@ def check_is_guide(draft: Draft) -> Draft:
     has_byline = any(isinstance(b, ParagraphBlock) and BYLINE.match(b.text) for b in blocks)
     has_prose = any(isinstance(b, ParagraphBlock) and len(b.text.split()) >= MIN_PROSE_WORDS
                     for b in blocks)
-    has_heading = any(isinstance(b, HeadingBlock) for b in blocks) and (
-        draft.fmt != "text" or has_prose)
+    has_heading = any(isinstance(b, HeadingBlock) and (b.marked or has_prose) for b in blocks)
     if has_table or has_byline or has_heading:
         return draft
     issue = Issue("normalize", "error",
@@ -71,14 +70,12 @@ def check_cut(draft: Draft) -> Draft:
 
 
 def check_heading_depth(draft: Draft) -> Draft:
-    """Explicit heading levels past the family's deepest; inferred text levels are ours."""
-    if draft.fmt == "text":
-        return draft
+    """Marked-up heading levels past the family's deepest; inferred levels are ours."""
     issues = tuple(
         Issue("normalize", "warning",
               f"heading level {b.level} is deeper than the guide family uses "
               f"(h{MAX_FAMILY_HEADING_LEVEL}); its section is kept", b.line_start)
         for b in draft.source_blocks
-        if isinstance(b, HeadingBlock) and b.level > MAX_FAMILY_HEADING_LEVEL
+        if isinstance(b, HeadingBlock) and b.marked and b.level > MAX_FAMILY_HEADING_LEVEL
     )
     return replace(draft, issues=draft.issues + issues) if issues else draft

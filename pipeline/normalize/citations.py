@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.blocks import HeadingBlock, TableBlock
-from pipeline.normalize.inline import clean_inline
+from pipeline.inline import clean_inline
 from pipeline.normalize.model import Citation, Draft
 
 DEFAULT_LOCATION = {"paragraph": "paragraph", "list_item": "list item", "heading": "heading"}

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.blocks import ListItemBlock, ParagraphBlock
-from pipeline.normalize.inline import clean_inline
+from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Faq
 from pipeline.vocabulary import QA_LINE
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from pipeline.blocks import ParagraphBlock
-from pipeline.normalize.inline import clean_inline
+from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Figure
 from pipeline.normalize.sections import section_path
 

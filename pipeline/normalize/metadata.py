@@ -20,17 +20,22 @@ from urllib.parse import urldefrag
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
-from pipeline.normalize.inline import clean_inline, strip_markup
+from pipeline.inline import clean_inline, strip_markup, unescape_brackets
 from pipeline.normalize.model import Draft, Metadata
 from pipeline.normalize.values import normalize_micro, to_number
 from pipeline.vocabulary import BYLINE, FIELD_LINE, HEAD_LABELS
 
 # Lines of the head that are neither title nor field.
 _HEAD_HEADING = re.compile(r"^compound of interest$", re.I)
-_AUDIENCE = re.compile(r"^(?:for|prepared for|written for|intended for|aimed at)\s", re.I)
+# "Prepared for research scientists ...", "A Guide for Researchers, Scientists, and ...".
+_AUDIENCE = re.compile(
+    r"^(?:an?\s+(?:[\w-]+\s+){0,2}?guide\s+)?(?:for|prepared for|written for|intended for|aimed at)\s",
+    re.I)
 _LINK_ONLY = re.compile(r"^\s*\[{1,2}[^\[\]]*\]\([^)]*\)\]?\s*$")
 
-_TO_CITE = re.compile(r"^\s*(?:-\s*)?to cite this document:\s*(?P<rest>.*)$", re.I | re.S)
+_TO_CITE = re.compile(
+    r"^\s*(?:-\s*)?(?:to\s+)?cite\s+this\s+(?:document|article|page|guide)\s*:\s*(?P<rest>.*)$",
+    re.I | re.S)
 _CITE_VENDOR = re.compile(r"^\s*(?P<vendor>[^\[\].]+)\.")
 _CITE_TITLE = re.compile(r"\[(?P<title>[^\[\]]+)\]")
 _CITE_YEAR = re.compile(r"\[(?P<year>(?:19|20)\d\d)\]")
@@ -51,6 +56,7 @@ _DATE_WORDS = re.compile(
     r"(?P<month>[A-Za-z]{3,9})\.?\s+(?:(?P<day>\d{1,2}),?\s+)?(?P<year>(?:19|20)\d\d)"
 )
 _DATE_ISO = re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)(?:-(?P<day>\d\d))?")
+_PENDING_LABEL = "_pending_label"  # key in the found fields: a label waiting for its value line
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 # What a guide calls itself, in its title, and the kind that follows. First match wins.
@@ -83,7 +89,10 @@ def read_metadata(draft: Draft) -> Draft:
     head = True
     for i, block in enumerate(blocks):
         if title_at is not None and i < title_at:
-            _read_fields(block, found, languages, product_header=True)
+            if isinstance(block, ParagraphBlock) and BYLINE.match(block.text):
+                found.setdefault("byline", block.text)  # "Name Jan 14, 2026 312" above the title
+            else:
+                _read_fields(block, found, languages, product_header=True)
             continue  # the product header is page chrome
         if head and _ends_head(block):
             head = False
@@ -168,17 +177,25 @@ def _read_fields(block: Block, found: dict[str, str], languages: list[str],
     if isinstance(block, TableBlock):
         return False
     lines = [_STRAY_PIPES.sub("", line) for line in block.text.split("\n")]
+    pending = found.pop(_PENDING_LABEL, None)  # a label-only block above: this is its value
+    if pending is not None:
+        _set(found, languages, pending, lines.pop(0))
+        if not lines:
+            return True
     all_fields = True
     i = 0
     while i < len(lines):
         line = lines[i]
         match = FIELD_LINE.match(line)
         label = match["label"].strip().lower() if match else None
+        only = _label_only(line)
         if match is not None and label in HEAD_LABELS and match["value"].strip():
             _set(found, languages, label, match["value"])
-        elif _label_only(line) and i + 1 < len(lines):  # "Molecular Formula" / "C29H31N7O"
-            _set(found, languages, _label_only(line), lines[i + 1])  # type: ignore[arg-type]
+        elif only and i + 1 < len(lines):  # "Molecular Formula" / "C29H31N7O"
+            _set(found, languages, only, lines[i + 1])
             i += 1
+        elif only and len(lines) == 1:  # the label is a line of its own; its value comes next
+            found[_PENDING_LABEL] = only
         else:
             all_fields = False
             if product_header and BYLINE.match(line) is None and "product_name" not in found:
@@ -223,8 +240,10 @@ def _metadata(found: dict[str, str], languages: list[str],
         other = BYLINE.match(byline_text)
         if other is not None and other["name"]:
             author, published = other["name"], parse_date(other["date"])
+        elif other is not None and other["dated"]:  # "Last reviewed: March 2026 · 2 cards"
+            published = parse_date(other["dated"])
     if "to_cite" in found:
-        rest = found["to_cite"]
+        rest = unescape_brackets(found["to_cite"])
         vendor_match, title_match = _CITE_VENDOR.match(rest), _CITE_TITLE.search(rest)
         year_match, url_match = _CITE_YEAR.search(rest), _CITE_URL.search(rest)
         vendor = vendor_match["vendor"].strip() if vendor_match else None

@@ -179,7 +179,6 @@ class Draft:
 
     blocks: tuple[Block, ...]
     source_blocks: tuple[Block, ...] = ()  # the parse stage's blocks, for whole-document checks
-    fmt: str = "text"  # the parser that read the source
     front_matter: dict[str, Any] = field(default_factory=dict)
     metadata: Metadata = field(default_factory=Metadata)
     sections: tuple[Section, ...] = ()

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from pipeline.blocks import ListItemBlock
-from pipeline.normalize.inline import clean_inline
+from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Protocol, Section, Step
 from pipeline.normalize.protocols import list_runs
 from pipeline.normalize.sections import heading_above, section_path

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from pipeline.blocks import ListItemBlock
 from pipeline.errors import Issue
-from pipeline.normalize.inline import clean_inline
+from pipeline.inline import clean_inline
 from pipeline.normalize.model import Arm, Draft, Protocol
 from pipeline.normalize.sections import heading_above, section_path
 from pipeline.normalize.values import to_number

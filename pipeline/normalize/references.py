@@ -1,5 +1,8 @@
 """Numbered references: the items of a References section, and "[n] ..." items anywhere.
 
+In a References section, a bare "[n] Authors. Title. ..." line without a list
+marker is a reference item too.
+
 Item styles of the family:
 - ``1. Title [domain]`` (the number as the list marker, the site in brackets);
 - ``[1] Authors. Title. Journal. Year;Vol(Issue):pages. View Source``;
@@ -14,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.blocks import ListItemBlock
+from pipeline.blocks import ListItemBlock, ParagraphBlock
 from pipeline.errors import Issue
-from pipeline.normalize.inline import strip_markup
+from pipeline.inline import strip_markup, unescape_brackets
 from pipeline.normalize.model import Draft, Reference
 
 _REFERENCES_TITLE = re.compile(
@@ -49,10 +52,13 @@ def extract_references(draft: Draft) -> Draft:
     issues: list[Issue] = []
     locations = dict(draft.locations)
     for i, block in enumerate(draft.blocks):
-        if not isinstance(block, ListItemBlock):
-            continue
         in_section = draft.block_sections[i] in reference_sections
-        if not in_section and not _BRACKET_NUMBER.match(block.text):
+        if isinstance(block, ParagraphBlock):
+            # Bare "[1] Authors. Title. ..." lines, no list marker: references in their section.
+            if not (in_section and _BRACKET_NUMBER.match(unescape_brackets(block.text))):
+                continue
+        elif not isinstance(block, ListItemBlock) or not (
+                in_section or _BRACKET_NUMBER.match(unescape_brackets(block.text))):
             continue
         reference = parse_reference(block)
         if reference is None:
@@ -72,11 +78,11 @@ def extract_references(draft: Draft) -> Draft:
     )
 
 
-def parse_reference(item: ListItemBlock) -> Reference | None:
-    """One list item as a numbered reference, or None when it has no number."""
+def parse_reference(item: ListItemBlock | ParagraphBlock) -> Reference | None:
+    """One list item or line as a numbered reference, or None when it has no number."""
     raw = _WHITESPACE.sub(" ", item.text).strip()
-    text = _WHITESPACE.sub(" ", strip_markup(item.text)).strip()
-    number = item.number
+    text = _WHITESPACE.sub(" ", strip_markup(unescape_brackets(item.text))).strip()
+    number = item.number if isinstance(item, ListItemBlock) else None
     for pattern in (_BRACKET_NUMBER, _DOT_NUMBER):
         match = pattern.match(text)
         if match is not None and number is None:

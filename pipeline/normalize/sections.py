@@ -15,7 +15,7 @@ from dataclasses import replace
 from slugify import slugify
 
 from pipeline.blocks import HeadingBlock
-from pipeline.normalize.inline import clean_inline
+from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Section
 
 MAX_SLUG_CHARS = 60  # long enough to tell sections apart, short enough to read in a CSV

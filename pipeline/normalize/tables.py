@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from pipeline.blocks import HeadingBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
+from pipeline.inline import clean_inline
 from pipeline.normalize.figures import CAPTION
-from pipeline.normalize.inline import clean_inline
 from pipeline.normalize.model import Cell, Draft, Table
 from pipeline.normalize.sections import TABLE_CAPTION, section_path
 from pipeline.normalize.values import parse_cell

@@ -1,8 +1,10 @@
-"""Markdown (and the Markdown-like text dump) to blocks, through markdown-it-py.
+"""The Markdown tokenizer: markdown-it-py's block phase to the block vocabulary.
 
-Only the block phase runs: the core ``inline`` rule is disabled because the
-normalize stage reads inline markup itself (one set of inline rules for every
-format), so building inline tokens here would be work thrown away.
+Only the block phase runs: the core ``inline`` rule is disabled because inline
+text is read by ``pipeline.inline`` (one set of inline rules for every
+format), so building inline tokens here would be work thrown away. Indented
+code blocks are off: text dumps and converters indent continuation lines and
+tables freely, and a guide holds no code whose indentation means anything.
 
 Two rules of the guide family that CommonMark does not know:
 - a table ends at the first line without a pipe, blank line or not (GFM
@@ -27,9 +29,6 @@ from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, 
 _LABEL_ONLY = re.compile(r"^\s*(?:\*\*)?[A-Za-z][^:\n]{0,60}:(?:\*\*)?\s*$")
 # A "Label: value" item: it ends the run of items a bare label owns.
 _FIELD_LABEL = re.compile(r"^\s*(?:\*\*)?[A-Za-z][A-Za-z0-9 /&()'-]{0,60}:(?:\*\*)?(?:\s|$)")
-# A paragraph that is one bold phrase ("**Procedure**") is a heading written by a converter.
-_BOLD_HEADING = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_\n]{1,80}?)\1\s*$")
-_SENTENCE_END = re.compile(r"[.!;,]\s*$")  # "**Caution: esters hydrolyze.**" is prose
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 _LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
@@ -37,23 +36,14 @@ _LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close"})
 
 
 @cache
-def markdown_parser(*, code_blocks: bool) -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     """A block-only CommonMark parser with GFM tables; raw HTML stays text."""
-    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
-    if not code_blocks:
-        # The text dump indents continuation lines freely; indentation is not code there.
-        md.disable("code")
-    return md
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable(["inline", "code"])
 
 
-def parse(text: str) -> list[Block]:
-    """Parse a Markdown guide: headings are explicit ``#`` lines."""
-    return _bold_paragraphs_as_headings(read_blocks(text, markdown_parser(code_blocks=True)))
-
-
-def read_blocks(text: str, md: MarkdownIt) -> list[Block]:
-    """All blocks of ``text`` as ``md`` reads it, with the family's table and list rules."""
-    source = _Source(text.split("\n"), md)
+def read_blocks(text: str) -> list[Block]:
+    """All blocks of ``text``, with the family's table and list rules."""
+    source = _Source(text.split("\n"), markdown_parser())
     return source.blocks(0, len(source.lines))
 
 
@@ -127,8 +117,10 @@ class _Source:
         if cut is not None:  # the table ended at a line without a pipe; read the rest again
             after = self.blocks(row_lines[cut] - 1, end)
             rows, row_lines, end = rows[:cut], row_lines[:cut], row_lines[cut] - 1
-        widths = tuple(_width(self.lines[line - 1]) for line in row_lines)
-        table = TableBlock(header, tuple(rows), tuple(row_lines), start, end, widths)
+        widths = [_width(self.lines[line - 1]) for line in row_lines]
+        if widths and _cut_at_end(self.lines, start, row_lines[-1]):
+            widths[-1] -= 1  # its last cell is cut short: the row counts as incomplete
+        table = TableBlock(header, tuple(rows), tuple(row_lines), start, end, tuple(widths))
         return j + 1, [table, *after]
 
     def read_list(self, tokens: Sequence[Token], i: int, depth: int) -> tuple[int, list[Block]]:
@@ -175,6 +167,15 @@ def _span(tok: Token) -> tuple[int, int]:
     return tok.map[0] + 1, tok.map[1]
 
 
+def _cut_at_end(lines: Sequence[str], header_line: int, last_row: int) -> bool:
+    """The text ends inside the table's last row: the header closes with a pipe, the last
+    row (the last line of the text) does not."""
+    rest = lines[last_row:]
+    return (not any(line.strip() for line in rest)
+            and lines[header_line - 1].rstrip().endswith("|")
+            and not lines[last_row - 1].rstrip().endswith("|"))
+
+
 def _width(line: str) -> int:
     """Cells in one pipe-table row as written, outer pipes not counted."""
     parts = _UNESCAPED_PIPE.split(line.strip())
@@ -203,19 +204,3 @@ def nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
         elif _LABEL_ONLY.match(block.text):
             owner_depth = block.depth
         yield block
-
-
-def _bold_paragraphs_as_headings(blocks: list[Block]) -> list[Block]:
-    """A paragraph that is one bold phrase is a heading one below the current one."""
-    out: list[Block] = []
-    level = 1
-    for block in blocks:
-        if isinstance(block, HeadingBlock):
-            level = block.level
-        elif isinstance(block, ParagraphBlock):
-            match = _BOLD_HEADING.match(block.text)
-            if match is not None and not _SENTENCE_END.search(match["text"]):
-                block = HeadingBlock(match["text"].strip(), level + 1, block.line_start,
-                                     block.line_end)
-        out.append(block)
-    return out

@@ -28,10 +28,12 @@ _MARKER_BODY = r"(?:[A-Za-z]{1,10}[-\u2011])?\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*
 _MARKERS = re.compile(
     r"\^\{(?P<sup>(?:\s*\[" + _MARKER_BODY + r"\])+)\s*\}"  # ^{[1][2]}
     r"|\^(?P<caret>(?:\[" + _MARKER_BODY + r"\])+)"  # ^[1]
-    r"|\[\\\[(?P<esc>" + _MARKER_BODY + r")\\\]\]\([^()\s]*+\)"  # [\[1\]](#)
+    r"|\[\[(?P<esc>" + _MARKER_BODY + r")\]\]\([^()\s]*+\)"  # [\[1\]](#), escapes resolved
     r"|\[(?P<linked>\d{1,4})\]\(#[^()\s]*+\)"  # [1](#ref-1)
     r"|\[(?P<plain>" + _MARKER_BODY + r")\](?!\()"  # [1], [1, 4], [3-5], [REFS-1]
 )
+# "\[1\]": a converter escaped the brackets of a marker or a title; read them as written.
+_BRACKET_ESCAPE = re.compile(r"\\([\[\]])")
 _LOCANT_FOLLOWS = re.compile(r"[\w\-\u2011]")
 _NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
@@ -77,6 +79,7 @@ def clean_inline(raw: str) -> Inline:
         numbers.extend(found)
         return _MARK
 
+    raw = unescape_brackets(raw)
     text = _MARKERS.sub(take, raw) if "[" in raw else raw
     text = strip_markup(text)
     if numbers:
@@ -87,6 +90,11 @@ def clean_inline(raw: str) -> Inline:
     if not text.isascii():
         text = _MICRO.sub("\u00b5", text.translate(_SUBSCRIPTS))
     return Inline(text, tuple(numbers))
+
+
+def unescape_brackets(text: str) -> str:
+    """Backslash-escaped square brackets as the brackets they stand for."""
+    return _BRACKET_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def strip_markup(text: str) -> str:

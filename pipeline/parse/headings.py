@@ -1,0 +1,235 @@
+"""Headings from evidence: marked-up ones as the source marks them, the rest inferred.
+
+A source that marks up its sections (``#`` or setext headings below the title)
+has said what its sections are: its bold-only paragraphs become headings one
+below the current section, and nothing else is inferred. In any other source
+(a text dump, a converter's output, Markdown without ``#``) a heading is
+inferred from a standalone line that is not a sentence, a list item, a table
+row, a field or a caption, and its level from the layout around it (see
+``_assign_levels``). Inferred headings carry ``marked=False``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.blocks import Block, HeadingBlock, ParagraphBlock
+from pipeline.inline import clean_inline, unescape_brackets
+from pipeline.vocabulary import (
+    BYLINE,
+    CALL_TO_ACTION,
+    FIELD_LINE,
+    HEAD_LABELS,
+    QA_LINE,
+    SEPARATED_ITEMS,
+    field_label,
+)
+
+MAX_HEADING_CHARS = 160  # the longest titles in the family run to ~120 characters; prose is longer
+MAX_HEADING_LEVEL = 6  # deeper nesting than h6 has no meaning in the output
+CODE_DIGIT_SHARE = 0.5  # "B560044", "12345" are codes; "SOLO-1", "RA-BEAM" are names
+TITLE_REPEAT_WINDOW = 4  # a title printed again comes within a teaser or two
+MIN_MENU_RUN = 4  # a parent, a child and a grandchild heading in a row happen; four is a menu
+MIN_MARKED_SECTIONS = 2  # one "# Title" alone does not say what the sections are
+TITLE_LEVEL = 1
+TOP_LEVEL = 2
+
+# A line ending like a sentence or clause is prose, not a heading.
+_SENTENCE_END = re.compile(r"[.,;]\s*$")
+# Links, images, pipes and quotes (in the raw line) mark a line as chrome or content.
+_NOT_HEADING_MARKUP = re.compile(r"\]\(|^\s*[!\[>]|(?<!\\)\|")
+# URLs and e-mail addresses (in the clean line) mark it as chrome or prose.
+_NOT_HEADING_TEXT = re.compile(r"https?://|www\.|\S@\S")
+# A paragraph that is one bold phrase ("**Procedure**"): a heading a converter or author marked.
+_BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_\n]{1,160}?)\1\s*$")
+# Headings that only introduce the table or list under them: leaves, never parents.
+_INTRO_HEADING = re.compile(
+    r"(?::\s*$)|^(?:experimental\s+protocol|protocol|efficacy\s+data|table\s+\d+)\b", re.I
+)
+# Document-level section names always sit at the top of the tree.
+_TOP_LEVEL_HEADING = re.compile(
+    r"^(?:executive\s+summary|summary|conclusions?|references|bibliography|introduction"
+    r"|overview|background|discussion|abstract|appendix|glossary|further\s+reading)\b",
+    re.I,
+)
+
+
+def mark_headings(blocks: Sequence[Block]) -> list[Block]:
+    """Headings as the source marks them where it marks its sections, else inferred."""
+    marked_sections = sum(1 for b in blocks if isinstance(b, HeadingBlock) and b.marked and b.level > 1)
+    if marked_sections >= MIN_MARKED_SECTIONS:
+        return _bold_paragraphs_as_headings(blocks)
+    candidates = [_is_heading_block(b) and not _continues_field(blocks, i)
+                  for i, b in enumerate(blocks)]
+    menu = _menu_lines(candidates)
+    return _assign_levels([_inferred(b) if candidates[i] and i not in menu else b
+                           for i, b in enumerate(blocks)])
+
+
+def _menu_lines(candidates: Sequence[bool]) -> set[int]:
+    """Runs of MIN_MENU_RUN or more heading-like lines with nothing between: a site's menu."""
+    menu: set[int] = set()
+    run: list[int] = []
+    for i, candidate in enumerate([*candidates, False]):
+        if candidate:
+            run.append(i)
+            continue
+        if len(run) >= MIN_MENU_RUN:
+            menu.update(run)
+        run = []
+    return menu
+
+
+def is_heading_text(line: str) -> bool:
+    """True for a standalone line that reads as a heading rather than prose or a field."""
+    if len(line) > MAX_HEADING_CHARS * 2:  # far too long even with markers; skip the regexes
+        return False
+    if "\n" in line.strip() or _NOT_HEADING_MARKUP.search(unescape_brackets(line)):
+        return False
+    stripped = clean_inline(line).text
+    if not stripped or len(stripped) > MAX_HEADING_CHARS:
+        return False
+    if _SENTENCE_END.search(stripped) or _NOT_HEADING_TEXT.search(stripped):
+        return False
+    if CALL_TO_ACTION.match(stripped) or SEPARATED_ITEMS.search(stripped):
+        return False  # page chrome: a call to action, a menu, a breadcrumb
+    if stripped.lower().rstrip(":：") in HEAD_LABELS:  # "Molecular Formula" above its value
+        return False
+    if not any(ch.isalpha() for ch in stripped) or BYLINE.match(stripped):
+        return False
+    if QA_LINE.match(stripped):
+        return False
+    if field_label(stripped) is not None:
+        return False
+    field = FIELD_LINE.match(stripped)
+    if field is None:
+        return True
+    # "Cat. No.: B560044", "Lot: 12345": an abbreviated label, or a code-like value, is a field;
+    # "Clinical Translation: SOLO-1" names a trial, and reads as a heading.
+    # An abbreviated label ends with its period ("Ref. No.:"); "Sotorasib vs. Adagrasib: How
+    # the First Two ... Compare" is a title.
+    return not (_is_code(field["value"].strip()) or field["label"].strip().endswith("."))
+
+
+def _is_code(value: str) -> bool:
+    """A number or catalog code: one word, mostly digits."""
+    alnum = [ch for ch in value if ch.isalnum()]
+    digits = sum(ch.isdigit() for ch in alnum)
+    return " " not in value and digits > 0 and digits >= CODE_DIGIT_SHARE * len(alnum)
+
+
+def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
+    """Give inferred headings their level from the layout.
+
+    - the heading nearest above the byline is the document title (level 1);
+    - a document-level name (Summary, Conclusion, References, ...) is top level;
+    - a heading that introduces a table or list (label ending in ':', an
+      "Experimental Protocol: ..." line) is a leaf one below the current section;
+    - a heading directly followed by another (non-leaf) heading is its parent;
+    - any other heading is a sibling of the last section that is not a leaf.
+    """
+    title_index = _title_index(blocks)
+    out: list[Block] = []
+    sibling_level = TOP_LEVEL  # the level an ordinary heading gets here
+    section_level = TITLE_LEVEL  # the level of the current (non-leaf) section
+    previous_parent: int | None = None  # level of a parent heading directly above
+    for i, block in enumerate(blocks):
+        if not isinstance(block, HeadingBlock) or block.marked:
+            out.append(block)
+            if not isinstance(block, HeadingBlock):
+                previous_parent = None
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        text = block.text
+        if i == title_index or (title_index is not None and text == blocks[title_index].text  # type: ignore[union-attr]
+                                and i - title_index <= TITLE_REPEAT_WINDOW):
+            out.append(HeadingBlock(text, TITLE_LEVEL, block.line_start, block.line_end, marked=False))
+            previous_parent = None
+            continue
+        is_parent = _is_section_heading(following)
+        if _INTRO_HEADING.search(text):
+            level = section_level + 1
+        elif _TOP_LEVEL_HEADING.match(text):
+            level = TOP_LEVEL
+        elif previous_parent is not None:
+            level = previous_parent + 1
+        elif is_parent:
+            level = TOP_LEVEL
+        else:
+            level = sibling_level
+        level = min(level, MAX_HEADING_LEVEL)
+        if not _INTRO_HEADING.search(text):
+            section_level = level
+            sibling_level = level + 1 if is_parent else level
+            previous_parent = level if is_parent else None
+        out.append(HeadingBlock(text, level, block.line_start, block.line_end, marked=False))
+    return out
+
+
+def _title_index(blocks: Sequence[Block]) -> int | None:
+    """The heading nearest above the first byline, teaser paragraphs in between allowed;
+    where none stands above it, the heading right below it that the page prints twice
+    ("Name Jan 14, 2026 312", the title, a teaser, the title again)."""
+    byline = next((i for i, b in enumerate(blocks)
+                   if isinstance(b, ParagraphBlock) and BYLINE.match(b.text)), None)
+    if byline is None:
+        return None
+    for i in range(byline - 1, -1, -1):
+        if isinstance(blocks[i], HeadingBlock):
+            return i
+        if not isinstance(blocks[i], ParagraphBlock):
+            break
+    below = byline + 1
+    if below < len(blocks) and isinstance(blocks[below], HeadingBlock):
+        title = blocks[below].text  # type: ignore[union-attr]
+        later = (b for b in blocks[below + 1:below + 1 + TITLE_REPEAT_WINDOW])
+        if any(isinstance(b, HeadingBlock) and b.text == title for b in later):
+            return below
+    return None
+
+
+def _is_section_heading(block: Block | None) -> bool:
+    """A following heading that would make the current one its parent."""
+    return isinstance(block, HeadingBlock) and not _INTRO_HEADING.search(block.text)
+
+
+def _is_heading_block(block: Block) -> bool:
+    return isinstance(block, ParagraphBlock) and is_heading_text(_unbold(block.text))
+
+
+def _continues_field(blocks: Sequence[Block], i: int) -> bool:
+    """A line in a run of known "Label: value" lines continues the field above it
+    ("Address: 3281 E Guasti Rd" / "Ontario, CA 91761" / "Phone: ...")."""
+    def is_field(j: int) -> bool:
+        block = blocks[j] if 0 <= j < len(blocks) else None
+        return isinstance(block, ParagraphBlock) and field_label(block.text) is not None
+
+    return is_field(i - 1) and (i + 1 == len(blocks) or is_field(i + 1))
+
+
+def _inferred(block: Block) -> HeadingBlock:
+    assert isinstance(block, ParagraphBlock)
+    return HeadingBlock(_unbold(block.text).strip(), TOP_LEVEL, block.line_start, block.line_end,
+                        marked=False)
+
+
+def _unbold(text: str) -> str:
+    """The phrase of a bold-only paragraph, else the text as it is."""
+    match = _BOLD_ONLY.match(text)
+    return match["text"] if match is not None else text
+
+
+def _bold_paragraphs_as_headings(blocks: Sequence[Block]) -> list[Block]:
+    """A bold-only paragraph that reads as a heading is one below the current heading."""
+    out: list[Block] = []
+    level = TITLE_LEVEL
+    for block in blocks:
+        if isinstance(block, HeadingBlock):
+            level = block.level
+        elif (isinstance(block, ParagraphBlock) and _BOLD_ONLY.match(block.text)
+              and is_heading_text(_unbold(block.text))):
+            block = HeadingBlock(_unbold(block.text).strip(), min(level + 1, MAX_HEADING_LEVEL),
+                                 block.line_start, block.line_end, marked=False)
+        out.append(block)
+    return out

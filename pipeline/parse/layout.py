@@ -1,0 +1,213 @@
+"""Lines to logical blocks by the evidence of the layout, whatever the file is called.
+
+The same guide reaches us with blocks separated by blank lines or by nothing,
+with each paragraph on one line or hard-wrapped at a fixed width. This module
+rewrites a text into one logical line per block with a blank line between
+blocks, and keeps a map back to the source lines, so that the Markdown
+tokenizer reads every layout alike:
+
+- a line is a block of its own (blank lines are optional everywhere), except
+- in a hard-wrapped text, a line that the wrapper broke (the next word would
+  not have fit in the width) continues on the next line; list items with their
+  hanging indent included;
+- a list marker alone on its line takes the next line as its text;
+- the rows of a pipe table, a setext heading's underline and a fenced code
+  block stay together as they are.
+
+Hard wrapping is decided once per document (see ``wrap_width``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.vocabulary import HEAD_LABELS
+
+MIN_WRAP_EVIDENCE = 4  # fewer line pairs than this cannot show a wrapping width
+MIN_FULL_SHARE = 0.5  # hard-wrapped: at least half the continued lines are full to the width
+MIN_MID_SENTENCE_SHARE = 0.5  # ... and at least half of those break mid-sentence
+WIDTH_PERCENTILE = 0.9  # a few unwrapped long lines (a URL, a heading) do not set the width
+MAX_SETEXT_CHARS = 160  # a longer line above "---" is a paragraph before a rule, not a heading
+
+_LIST_START = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25e6\u2023\u00b7]|\d{1,3}[.)])(?:\s|$)")
+# A list marker alone on its line: the item's text is on the next line.
+_LONE_MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s*$")
+_ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
+_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_PIPE = re.compile(r"(?<!\\)\|")
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
+_FIRST_WORD = re.compile(r"\S+")
+# A line ending in a backslash or two spaces asks for a line break (pandoc, html2text): never wrapped.
+_HARD_BREAK = re.compile(r"(?:\\|  )$")
+_BROKEN_AT_HYPHEN = re.compile(r"[A-Za-z0-9]-$")  # "internal-" / "standard": one word
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    start: int  # 1-based source line of its first part
+    end: int  # 1-based source line of its last part
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The text rewritten one block per line, and each rewritten line's source lines."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]  # per rewritten line (0-based): first and last source line
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source lines (1-based, inclusive) of rewritten lines ``start``..``end`` (0-based, exclusive)."""
+        return self.spans[start][0], self.spans[max(start, end - 1)][1]
+
+
+def relayout(lines: Sequence[str], width: int | None, first_line: int = 1) -> Layout:
+    """One logical line per block, blank lines between blocks, pipe tables kept whole.
+
+    ``lines`` are source lines from ``first_line`` (1-based) on; ``width`` is the
+    document's wrapping width (``wrap_width``), None when its lines are blocks.
+    """
+    logical = [Line(line.text, line.start + first_line - 1, line.end + first_line - 1)
+               for line in logical_lines(lines, width)]
+    table_rows = _table_rows(logical)
+    fenced = _fenced(logical)
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for i, line in enumerate(logical):
+        if out and not (fenced[i] or _stays_with_previous(logical, i, table_rows)):
+            out.append("")
+            spans.append((line.start, line.start))
+        out.append(line.text)
+        spans.append((line.start, line.end))
+    return Layout("\n".join(out), tuple(spans))
+
+
+def wrap_width(lines: Sequence[str]) -> int | None:
+    """The width a text is hard-wrapped at, or None when its lines are whole blocks.
+
+    A wrapper breaks a line where the next word would not fit, so in wrapped text
+    most lines followed by a continuation are "full" (line, space and the next
+    line's first word exceed the width) and break mid-sentence. In a text whose
+    lines are blocks, consecutive lines are headings, fields and paragraphs of
+    every length, and the long ones end their sentence.
+    """
+    tables = pipe_table_lines(lines)
+    pairs = [(a.rstrip(), lines[k + 1]) for k, a in enumerate(lines[:-1])
+             if k not in tables and k + 1 not in tables and _is_prose(a) and _continues(lines[k + 1])]
+    if len(pairs) < MIN_WRAP_EVIDENCE:
+        return None
+    lengths = sorted(len(a) for a, _ in pairs)
+    width = lengths[min(len(lengths) - 1, int(len(lengths) * WIDTH_PERCENTILE))]
+    full = [a for a, b in pairs if _is_full(a, b, width)]
+    if len(full) < MIN_WRAP_EVIDENCE - 1 or len(full) < MIN_FULL_SHARE * len(pairs):
+        return None
+    mid_sentence = sum(1 for a in full if not _SENTENCE_END.search(a))
+    return width if mid_sentence >= MIN_MID_SENTENCE_SHARE * len(full) else None
+
+
+def logical_lines(lines: Sequence[str], width: int | None) -> list[Line]:
+    """Non-blank lines as blocks; in wrapped text a full line takes the next one with it."""
+    out: list[Line] = []
+    in_fence = False
+    tables = pipe_table_lines(lines)
+    for number, raw in enumerate(lines, start=1):
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+        if not raw.strip() and not in_fence:
+            continue
+        previous = out[-1] if out else None
+        if previous is not None and previous.end == number - 1 and _LONE_MARKER.match(previous.text) \
+                and _continues(raw) and not _is_underline_of(lines, previous.start):
+            out[-1] = Line(f"{previous.text.rstrip()} {raw.strip()}", previous.start, number)
+            continue
+        if (width is not None and not in_fence and previous is not None
+                and previous.end == number - 1 and not {number - 2, number - 1} & tables
+                and _wraps(lines[previous.end - 1], raw, width)):
+            out[-1] = Line(_join(previous.text, raw.strip()), previous.start, number)
+            continue
+        out.append(Line(_HARD_BREAK.sub("", raw.rstrip()), number, number))
+    return out
+
+
+def _wraps(line: str, following: str, width: int) -> bool:
+    """``line`` was broken by the wrapper and ``following`` carries on its text."""
+    return (_is_prose(line) and _continues(following) and _is_full(line.rstrip(), following, width)
+            and not _HARD_BREAK.search(line) and not _is_label(line))
+
+
+def _join(text: str, more: str) -> str:
+    """A wrapped line and its continuation; a word the wrapper broke at its hyphen is whole again."""
+    text = _HARD_BREAK.sub("", text.rstrip())
+    return f"{text}{more}" if _BROKEN_AT_HYPHEN.search(text) else f"{text} {more}"
+
+
+def _is_label(line: str) -> bool:
+    """A known field label alone on its line ("IUPAC Name"): its value is a line of its own."""
+    return line.strip().lower() in HEAD_LABELS
+
+
+def _is_underline_of(lines: Sequence[str], number: int) -> bool:
+    """Line ``number`` (1-based) underlines the text line above it (a setext heading)."""
+    above = lines[number - 2] if number >= 2 else ""
+    return bool(_UNDERLINE.match(lines[number - 1])) and _is_prose(above) \
+        and not _LIST_START.match(above)
+
+
+def pipe_table_lines(lines: Sequence[str]) -> set[int]:
+    """0-based indexes of the lines of pipe tables: runs of lines with pipes that hold a
+    delimiter row. A pipe in a sentence or a reference title is text."""
+    rows: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].strip() and _PIPE.search(lines[j]):
+            j += 1
+        if j > i + 1 and any(_DELIMITER_ROW.match(lines[k]) for k in range(i + 1, j)):
+            rows.update(range(i, j))
+        i = max(j, i + 1)
+    return rows
+
+
+def _is_prose(line: str) -> bool:
+    """A line a wrapper may have broken: text, not an underline, a fence or a heading."""
+    return bool(line.strip()) and not (_UNDERLINE.match(line) or _FENCE.match(line)
+                                       or _ATX.match(line))
+
+
+def _continues(line: str) -> bool:
+    """A line that may continue the one above: text that does not open a block of its own."""
+    return _is_prose(line) and not _LIST_START.match(line)
+
+
+def _is_full(line: str, following: str, width: int) -> bool:
+    word = _FIRST_WORD.search(following)
+    return len(line) + 1 + (len(word.group(0)) if word else 0) > width
+
+
+def _table_rows(lines: Sequence[Line]) -> set[int]:
+    """Indexes of logical lines that are rows of a pipe table."""
+    return pipe_table_lines([line.text for line in lines])
+
+
+def _stays_with_previous(lines: Sequence[Line], i: int, table_rows: set[int]) -> bool:
+    """No blank line before ``lines[i]``: the next row of a table, a setext underline."""
+    if i in table_rows and i - 1 in table_rows:
+        return True
+    above = lines[i - 1].text
+    return bool(_UNDERLINE.match(lines[i].text) and _is_prose(above)
+                and not _LIST_START.match(above) and len(above.strip()) <= MAX_SETEXT_CHARS)
+
+
+def _fenced(lines: Sequence[Line]) -> list[bool]:
+    """Per line: inside a fenced code block, after its opening fence (kept as written)."""
+    flags: list[bool] = []
+    inside = False
+    for line in lines:
+        flags.append(inside)
+        if _FENCE.match(line.text):
+            inside = not inside
+    return flags

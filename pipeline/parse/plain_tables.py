@@ -1,0 +1,170 @@
+"""Tables that converters and browsers write without pipes: pandoc's simple, multiline and
+grid tables, and tab-separated rows.
+
+These are read from the lines before the Markdown tokenizer sees them, since
+CommonMark has no such tables. Each reader finds where its table starts and
+ends and slices the cells by the columns the table itself draws (the dash runs
+under a pandoc header, the ``+`` of a grid border, the tabs of a copied row),
+so no cell is invented and none is split by guesswork. Rows laid out only by
+aligned spaces, with no ruling to say where the columns are, stay text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pipeline.blocks import TableBlock
+
+MIN_COLUMNS = 2  # one column is a list, not a table
+MIN_TSV_ROWS = 2  # a header and a row
+
+_DASH_RUNS = re.compile(r"-{2,}")
+_COLUMN_RULE = re.compile(r"^\s*-{2,}(?:\s+-{2,})+\s*$")  # "------ ------- -----"
+_FULL_RULE = re.compile(r"^\s*-{3,}\s*$")  # the rule around a multiline table
+_GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+){2,}\s*$")
+_GRID_HEAD_BORDER = re.compile(r"^\s*\+(?:[=:]+\+)+\s*$")
+_GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    block: TableBlock
+    start: int  # 0-based index of the table's first line
+    end: int  # 0-based index after its last line
+
+
+def find_tables(lines: Sequence[str]) -> list[Found]:
+    """Every pipe-less table in ``lines``, in order, none overlapping."""
+    found: list[Found] = []
+    i = 0
+    while i < len(lines):
+        table = next((t for read in READERS if (t := read(lines, i)) is not None), None)
+        if table is None:
+            i += 1
+            continue
+        found.append(table)
+        i = table.end
+    return found
+
+
+def read_simple(lines: Sequence[str], i: int) -> Found | None:
+    """A header line over a rule of dash runs, one row per line, ended by a blank line."""
+    if i + 1 >= len(lines) or not lines[i].strip() or not _COLUMN_RULE.match(lines[i + 1]):
+        return None
+    if i > 0 and _FULL_RULE.match(lines[i - 1]):
+        return None  # the header of a multiline table
+    columns = _columns(lines[i + 1])
+    end = i + 2
+    while end < len(lines) and lines[end].strip() and not _COLUMN_RULE.match(lines[end]):
+        end += 1
+    rows = [_slice(lines[k], columns) for k in range(i + 2, end)]
+    row_lines = list(range(i + 2, end))
+    if end < len(lines) and _COLUMN_RULE.match(lines[end]):
+        end += 1  # a closing rule
+    return _found(_slice(lines[i], columns), rows, row_lines, i, end)
+
+
+def read_multiline(lines: Sequence[str], i: int) -> Found | None:
+    """A full rule, header lines, a rule of dash runs, rows separated by blank lines, a full rule."""
+    if not _FULL_RULE.match(lines[i]):
+        return None
+    rule = next((k for k in range(i + 1, min(len(lines), i + 8)) if _COLUMN_RULE.match(lines[k])), None)
+    if rule is None or not all(lines[k].strip() for k in range(i + 1, rule)):
+        return None
+    columns = _columns(lines[rule])
+    header = _join_rows([_slice(lines[k], columns) for k in range(i + 1, rule)])
+    rows: list[list[str]] = []
+    row_lines: list[int] = []
+    part: list[list[str]] = []
+    k = rule + 1
+    while k < len(lines) and not _FULL_RULE.match(lines[k]):
+        if lines[k].strip():
+            if not part:
+                row_lines.append(k)
+            part.append(_slice(lines[k], columns))
+        elif part:
+            rows.append(_join_rows(part))
+            part = []
+        k += 1
+    if k == len(lines):
+        return None  # never closed: not a table this reader knows
+    if part:
+        rows.append(_join_rows(part))
+    return _found(header, rows, row_lines, i, k + 1)
+
+
+def read_grid(lines: Sequence[str], i: int) -> Found | None:
+    """A grid: '+---+' borders, '|' rows, '+===+' under the header."""
+    if not _GRID_BORDER.match(lines[i]):
+        return None
+    columns = [m.start() for m in re.finditer(r"\+", lines[i])]
+    groups: list[tuple[int, list[list[str]]]] = []
+    header: list[str] | None = None
+    part: list[list[str]] = []
+    k = i + 1
+    while k < len(lines) and (_GRID_ROW.match(lines[k]) or _GRID_BORDER.match(lines[k])):
+        if _GRID_ROW.match(lines[k]):
+            if not part:
+                groups.append((k, part))
+            part.append([lines[k][a + 1:b].strip() for a, b in itertools.pairwise(columns)])
+        else:
+            if _GRID_HEAD_BORDER.match(lines[k]) and header is None and groups:
+                header = _join_rows(groups.pop()[1])
+            part = []
+        k += 1
+    rows = [_join_rows(g) for _, g in groups]
+    if header is None:
+        if not rows:
+            return None
+        header, rows, starts = rows[0], rows[1:], [s for s, _ in groups[1:]]
+    else:
+        starts = [s for s, _ in groups]
+    return _found(header, rows, starts, i, k)
+
+
+def read_tab_separated(lines: Sequence[str], i: int) -> Found | None:
+    """Consecutive lines of tab-separated cells, the first the header (a table copied from a page)."""
+    if "\t" not in lines[i].strip() or (i > 0 and "\t" in lines[i - 1].strip()):
+        return None
+    end = i
+    while end < len(lines) and "\t" in lines[end].strip():
+        end += 1
+    if end - i < MIN_TSV_ROWS:
+        return None
+    cells = [[c.strip() for c in lines[k].strip().split("\t")] for k in range(i, end)]
+    return _found(cells[0], cells[1:], list(range(i + 1, end)), i, end)
+
+
+READERS: list[Callable[[Sequence[str], int], Found | None]] = [
+    read_grid, read_multiline, read_simple, read_tab_separated,
+]
+
+
+def _columns(rule: str) -> list[tuple[int, int]]:
+    """Column spans from the dash runs of a rule; each column reaches to the next run."""
+    runs = [(m.start(), m.end()) for m in _DASH_RUNS.finditer(rule)]
+    return [(start, runs[n + 1][0] if n + 1 < len(runs) else 10**9)
+            for n, (start, _) in enumerate(runs)]
+
+
+def _slice(line: str, columns: Sequence[tuple[int, int]]) -> list[str]:
+    return [line[a:b].strip() for a, b in columns]
+
+
+def _join_rows(parts: Sequence[Sequence[str]]) -> list[str]:
+    """Cells of one row written over several lines, each column's lines joined."""
+    width = max((len(p) for p in parts), default=0)
+    return [" ".join(p[c] for p in parts if c < len(p) and p[c]) for c in range(width)]
+
+
+def _found(header: Sequence[str], rows: Sequence[Sequence[str]], row_lines: Sequence[int],
+           start: int, end: int) -> Found | None:
+    if len(header) < MIN_COLUMNS or not any(header):
+        return None
+    widths = tuple(sum(1 for _ in row) for row in rows)
+    block = TableBlock(tuple(header), tuple(tuple(r) for r in rows),
+                       tuple(k + 1 for k in row_lines), start + 1, end, widths)
+    return Found(block, start, end)
