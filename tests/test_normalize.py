@@ -10,9 +10,9 @@ from syrupy.assertion import SnapshotAssertion
 
 from pipeline.blocks import HeadingBlock, ParagraphBlock
 from pipeline.documents import ParsedDoc, SourceInfo
+from pipeline.inline import clean_inline
 from pipeline.normalize import normalize
 from pipeline.normalize.boilerplate import is_boilerplate_block, is_boilerplate_heading
-from pipeline.normalize.inline import clean_inline
 from pipeline.normalize.metadata import parse_date
 from pipeline.normalize.protocols import sample_size
 from pipeline.run import extract
