@@ -109,6 +109,13 @@ BYLINE = re.compile(
 QA_LINE = re.compile(r"^\s*[*_]{0,2}(?P<label>q\d*|a\d*|question|answer)[*_]{0,2}\s*[:.)]", re.I)
 
 
+def label_only(line: str) -> str | None:
+    """The known head label a line holds and nothing else ("Molecular Formula", "IUPAC Name:"),
+    lower-cased: its value is on the next line. None for any other line."""
+    label = line.strip().rstrip(":：").strip().lower()
+    return label if label in HEAD_LABELS else None
+
+
 def field_label(line: str) -> str | None:
     """The known field label a line starts with, lower-cased, or None."""
     match = FIELD_LINE.match(line)

@@ -23,7 +23,7 @@ from pipeline.errors import Issue
 from pipeline.inline import clean_inline, strip_markup, unescape_brackets
 from pipeline.normalize.model import Draft, Metadata
 from pipeline.normalize.values import normalize_micro, to_number
-from pipeline.vocabulary import BYLINE, FIELD_LINE, HEAD_LABELS
+from pipeline.vocabulary import BYLINE, FIELD_LINE, HEAD_LABELS, label_only
 
 # Lines of the head that are neither title nor field.
 _HEAD_HEADING = re.compile(r"^compound of interest$", re.I)
@@ -217,8 +217,7 @@ def _read_properties(text: str, found: dict[str, str]) -> None:
 
 
 def _label_only(line: str) -> str | None:
-    label = clean_inline(line).text.strip().rstrip(":：").strip().lower()
-    return label if label in HEAD_LABELS else None
+    return label_only(clean_inline(line).text)
 
 
 def _set(found: dict[str, str], languages: list[str], label: str, value: str) -> None:

@@ -20,10 +20,10 @@ from pipeline.vocabulary import (
     BYLINE,
     CALL_TO_ACTION,
     FIELD_LINE,
-    HEAD_LABELS,
     QA_LINE,
     SEPARATED_ITEMS,
     field_label,
+    label_only,
 )
 
 MAX_HEADING_CHARS = 160  # the longest titles in the family run to ~120 characters; prose is longer
@@ -94,7 +94,7 @@ def is_heading_text(line: str) -> bool:
         return False
     if CALL_TO_ACTION.match(stripped) or SEPARATED_ITEMS.search(stripped):
         return False  # page chrome: a call to action, a menu, a breadcrumb
-    if stripped.lower().rstrip(":：") in HEAD_LABELS:  # "Molecular Formula" above its value
+    if label_only(stripped):  # "Molecular Formula" above its value
         return False
     if not any(ch.isalpha() for ch in stripped) or BYLINE.match(stripped):
         return False
@@ -105,10 +105,9 @@ def is_heading_text(line: str) -> bool:
     field = FIELD_LINE.match(stripped)
     if field is None:
         return True
-    # "Cat. No.: B560044", "Lot: 12345": an abbreviated label, or a code-like value, is a field;
-    # "Clinical Translation: SOLO-1" names a trial, and reads as a heading.
-    # An abbreviated label ends with its period ("Ref. No.:"); "Sotorasib vs. Adagrasib: How
-    # the First Two ... Compare" is a title.
+    # "Cat. No.: B560044", "Lot: 12345": an abbreviated label (ending in its period) or a
+    # code-like value makes a field; "Clinical Translation: SOLO-1" and "Sotorasib vs.
+    # Adagrasib: How the First Two ... Compare" read as headings.
     return not (_is_code(field["value"].strip()) or field["label"].strip().endswith("."))
 
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.vocabulary import HEAD_LABELS
+from pipeline.vocabulary import label_only
 
 MIN_WRAP_EVIDENCE = 4  # fewer line pairs than this cannot show a wrapping width
 MIN_FULL_SHARE = 0.5  # hard-wrapped: at least half the continued lines are full to the width
@@ -73,7 +73,7 @@ def relayout(lines: Sequence[str], width: int | None, first_line: int = 1) -> La
     """
     logical = [Line(line.text, line.start + first_line - 1, line.end + first_line - 1)
                for line in logical_lines(lines, width)]
-    table_rows = _table_rows(logical)
+    table_rows = pipe_table_lines([line.text for line in logical])
     fenced = _fenced(logical)
     out: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -147,7 +147,7 @@ def _join(text: str, more: str) -> str:
 
 def _is_label(line: str) -> bool:
     """A known field label alone on its line ("IUPAC Name"): its value is a line of its own."""
-    return line.strip().lower() in HEAD_LABELS
+    return label_only(line) is not None
 
 
 def _is_underline_of(lines: Sequence[str], number: int) -> bool:
@@ -186,11 +186,6 @@ def _continues(line: str) -> bool:
 def _is_full(line: str, following: str, width: int) -> bool:
     word = _FIRST_WORD.search(following)
     return len(line) + 1 + (len(word.group(0)) if word else 0) > width
-
-
-def _table_rows(lines: Sequence[Line]) -> set[int]:
-    """Indexes of logical lines that are rows of a pipe table."""
-    return pipe_table_lines([line.text for line in lines])
 
 
 def _stays_with_previous(lines: Sequence[Line], i: int, table_rows: set[int]) -> bool:

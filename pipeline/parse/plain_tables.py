@@ -164,7 +164,7 @@ def _found(header: Sequence[str], rows: Sequence[Sequence[str]], row_lines: Sequ
            start: int, end: int) -> Found | None:
     if len(header) < MIN_COLUMNS or not any(header):
         return None
-    widths = tuple(sum(1 for _ in row) for row in rows)
+    widths = tuple(len(row) for row in rows)
     block = TableBlock(tuple(header), tuple(tuple(r) for r in rows),
                        tuple(k + 1 for k in row_lines), start + 1, end, widths)
     return Found(block, start, end)
