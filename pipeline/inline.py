@@ -34,6 +34,13 @@ _MARKERS = re.compile(
 )
 # "\[1\]": a converter escaped the brackets of a marker or a title; read them as written.
 _BRACKET_ESCAPE = re.compile(r"\\([\[\]])")
+# A superscript a converter left as HTML in Markdown ("10<sup>9</sup>/L", "<sup>\[1\]</sup>").
+_SUP_TAG = re.compile(r"<sup>([^<>]{0,200})</sup>", re.I)
+# pandoc's plain-text superscript, "^([4])" or "10^(9)".
+_CARET_PARENS = re.compile(r"\^\(([^()]{0,200})\)")
+# Superscript digits right after a number are its exponent ("10⁹" reads "10^9"); "m²" stays.
+_UNICODE_EXPONENT = re.compile(r"(?<=\d)[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _LOCANT_FOLLOWS = re.compile(r"[\w\-\u2011]")
 _NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
@@ -80,6 +87,12 @@ def clean_inline(raw: str) -> Inline:
         return _MARK
 
     raw = unescape_brackets(raw)
+    if "<" in raw:
+        raw = _SUP_TAG.sub(_superscript, raw)
+    if "^(" in raw:
+        raw = _CARET_PARENS.sub(_superscript, raw)
+    if not raw.isascii():
+        raw = _UNICODE_EXPONENT.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), raw)
     text = _MARKERS.sub(take, raw) if "[" in raw else raw
     text = strip_markup(text)
     if numbers:
@@ -90,6 +103,19 @@ def clean_inline(raw: str) -> Inline:
     if not text.isascii():
         text = _MICRO.sub("\u00b5", text.translate(_SUBSCRIPTS))
     return Inline(text, tuple(numbers))
+
+
+def markers_only(text: str) -> bool:
+    """True when ``text`` holds citation markers and nothing else ("[1][2]", "1,2" aside)."""
+    text = unescape_brackets(text)
+    return bool(text.strip()) and "[" in text and not _MARKERS.sub("", text).strip()
+
+
+def _superscript(match: re.Match[str]) -> str:
+    """A superscript a converter wrote (``<sup>x</sup>``, ``^(x)``): markers stay markers,
+    anything else is ``^{x}``."""
+    inner = match.group(1)
+    return inner if markers_only(inner) else f"^{{{inner.strip()}}}"
 
 
 def unescape_brackets(text: str) -> str:

@@ -24,7 +24,8 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import Doctype, ProcessingInstruction
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
-from pipeline.parse.markdown import nest_under_labels
+from pipeline.inline import markers_only
+from pipeline.parse.lists import nest_under_labels
 
 # Elements whose content is never part of the guide.
 SKIPPED = frozenset({
@@ -40,7 +41,6 @@ BLOCK_TAGS = frozenset({
     "li", "figure", "figcaption", "blockquote", "pre", "hr", "dl", "dt", "dd", "details",
     "summary", *HEADINGS,
 })
-_MARKERS_ONLY = re.compile(r"^\s*(?:\[[A-Za-z]{0,10}[-\u2011]?\d[\d\s,\u2013-]*\]\s*)+$")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _CAPTION_LABEL = re.compile(r"^\s*caption\s*:", re.I)
 
@@ -163,10 +163,10 @@ def _inline_node(node: object) -> str:
     if name == "code":
         return f"`{content}`"
     if name == "sup":
-        return content.strip() if _MARKERS_ONLY.match(content) else f"^{{{content.strip()}}}"
+        return content.strip() if markers_only(content) else f"^{{{content.strip()}}}"
     if name == "a":
         href = str(node.get("href") or "")
-        if _MARKERS_ONLY.match(content) or not href:
+        if markers_only(content) or not href:
             return content
         return f"[{content.strip()}]({href.replace(' ', '%20')})"
     if name in BLOCK_TAGS:  # a block inside inline content (a <p> in an <li>): keep a gap

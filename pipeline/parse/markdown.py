@@ -6,17 +6,20 @@ format), so building inline tokens here would be work thrown away. Indented
 code blocks are off: text dumps and converters indent continuation lines and
 tables freely, and a guide holds no code whose indentation means anything.
 
+HTML blocks a converter leaves in Markdown (pandoc's ``<figure>``) are read by
+the HTML parser, so they give the blocks the page would.
+
 Two rules of the guide family that CommonMark does not know:
 - a table ends at the first line without a pipe, blank line or not (GFM
   would read that line as one more row); the lines after it are parsed again;
 - a bare "Label:" list item owns the sibling items after it that are not
-  labels (CommonMark does not nest an item indented by one space).
+  labels (``pipeline/parse/lists.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -24,11 +27,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
+from pipeline.parse import html
+from pipeline.parse.lists import nest_under_labels
 
-# "- Intervention Arms:" with nothing after the colon is a label that owns the items after it.
-_LABEL_ONLY = re.compile(r"^\s*(?:\*\*)?[A-Za-z][^:\n]{0,60}:(?:\*\*)?\s*$")
-# A "Label: value" item: it ends the run of items a bare label owns.
-_FIELD_LABEL = re.compile(r"^\s*(?:\*\*)?[A-Za-z][A-Za-z0-9 /&()'-]{0,60}:(?:\*\*)?(?:\s|$)")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 _LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
@@ -37,8 +38,8 @@ _LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close"})
 
 @cache
 def markdown_parser() -> MarkdownIt:
-    """A block-only CommonMark parser with GFM tables; raw HTML stays text."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table").disable(["inline", "code"])
+    """A block-only CommonMark parser with GFM tables and HTML blocks."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "code"])
 
 
 def read_blocks(text: str) -> list[Block]:
@@ -81,7 +82,10 @@ class _Source:
         if tok.type in _LIST_OPEN:
             i, blocks = self.read_list(tokens, i, depth)
             return i, list(nest_under_labels(blocks)) if depth == 0 else blocks
-        if tok.type in ("fence", "code_block", "html_block"):
+        if tok.type == "html_block":
+            start, _ = _span(tok)
+            return i + 1, [_shifted(b, start - 1) for b in html.parse(tok.content)]
+        if tok.type in ("fence", "code_block"):
             start, end = _span(tok)
             return i + 1, [ParagraphBlock(tok.content.rstrip("\n"), start, end)]
         return i + 1, []  # hr, blockquote and other wrappers: their paragraphs are read on their own
@@ -162,6 +166,14 @@ class _Source:
         return i + 1, blocks
 
 
+def _shifted(block: Block, offset: int) -> Block:
+    """A block of an HTML fragment with its lines counted from the Markdown source's."""
+    if isinstance(block, TableBlock):
+        return replace(block, line_start=block.line_start + offset, line_end=block.line_end + offset,
+                       row_lines=tuple(n + offset for n in block.row_lines))
+    return replace(block, line_start=block.line_start + offset, line_end=block.line_end + offset)
+
+
 def _span(tok: Token) -> tuple[int, int]:
     assert tok.map is not None, f"markdown-it gave {tok.type} no line map"
     return tok.map[0] + 1, tok.map[1]
@@ -184,23 +196,3 @@ def _width(line: str) -> int:
     if parts and not parts[-1].strip() and line.rstrip().endswith("|"):
         parts = parts[:-1]
     return len(parts)
-
-
-def nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
-    """Give a bare "Label:" item the following sibling items that are not labels."""
-    owner_depth: int | None = None
-    for block in blocks:
-        if not isinstance(block, ListItemBlock):
-            owner_depth = None
-            yield block
-            continue
-        if owner_depth is not None and (
-            block.depth < owner_depth
-            or (block.depth == owner_depth and _FIELD_LABEL.match(block.text))
-        ):
-            owner_depth = None
-        if owner_depth is not None and block.depth == owner_depth:
-            block = replace(block, depth=block.depth + 1)
-        elif _LABEL_ONLY.match(block.text):
-            owner_depth = block.depth
-        yield block
