@@ -4,8 +4,9 @@ Each rendering takes a guide's source text and returns the text and the file
 suffix it would be saved under. Text transforms (compact, hard-wrapped, `#`
 markers removed, tab-separated tables) work on the source text itself; the
 converters (pandoc, html2text, markdownify) read the guide's HTML: an HTML
-source as it is, any other rendered by markdown-it-py (soft line breaks kept
-as ``<br>``, since each line of a text dump is a block). Nothing here reads the
+source as it is, any other rendered by markdown-it-py (each line of a dump
+its own block, as a person would hand it to a Markdown renderer; a
+hard-wrapped text with CommonMark's soft breaks). Nothing here reads the
 pipeline's own blocks.
 """
 
@@ -19,8 +20,10 @@ from typing import Any
 import html2text
 import markdownify
 import pypandoc
+import yaml
 from markdown_it import MarkdownIt
 
+WRAPPED_WIDTH = 100  # the widest wrapping the renderings use
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _ATX_MARKER = re.compile(r"^#{1,6}\s+", re.M)
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -69,7 +72,7 @@ def with_front_matter(fields: dict[str, Any]) -> Callable[[str], str]:
     """The same with a front-matter block carrying fields the guide itself states."""
 
     def render(text: str) -> str:
-        block = "".join(f"{k}: {v}\n" for k, v in sorted(fields.items()))
+        block = yaml.safe_dump(fields, sort_keys=True, allow_unicode=True, width=10**6)
         return f"---\n{block}---\n\n" + without_headings(text)
 
     return render
@@ -97,9 +100,22 @@ def to_html(text: str, suffix: str) -> str:
     """The guide's HTML: an HTML source as it is, any other rendered by markdown-it-py."""
     if suffix in (".html", ".htm"):
         return text
-    body = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table").render(
-        _spaced(split_front_matter(text)[1]))
-    return f"<!DOCTYPE html>\n<html>\n<head><title>Guide</title></head>\n<body>\n{body}</body>\n</html>\n"
+    body = split_front_matter(text)[1]
+    if _hard_wrapped(body):  # its line breaks mean nothing: CommonMark's soft breaks
+        return _page(MarkdownIt("commonmark", {"html": False}).enable("table").render(body))
+    return _page(MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table").render(
+        _spaced(body)))
+
+
+def _page(body: str) -> str:
+    return f"<!DOCTYPE html>\n<html>\n<body>\n{body}</body>\n</html>\n"
+
+
+def _hard_wrapped(text: str) -> bool:
+    """A text whose prose lines all fit in a terminal's width: it was wrapped, not written
+    one block per line (a guide's paragraphs run to hundreds of characters)."""
+    prose = [line for line in text.split("\n") if " " in line.strip() and not is_table_row(line)]
+    return bool(prose) and max(len(line) for line in prose) <= WRAPPED_WIDTH
 
 
 def _spaced(text: str) -> str:

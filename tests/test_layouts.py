@@ -6,9 +6,10 @@ html2text, markdownify). The facts of every rendering must equal the
 original's: document fields, sections with their parents, tables with their
 shape and every cell's text, value, unit, comparator, p-value and citations,
 protocols with fields and arms, procedure steps, FAQs, references and the
-citation sequence. Where a converter cannot carry a fact, the record type and
-the reason stand in ``tests/cases/layout_exceptions.md``; an exception that no
-longer happens fails the test too, so the table stays true.
+citation sequence. Where a rendering cannot carry a fact (a converter drops a
+construct, a layout loses what the text said), the record type and the reason
+stand in ``tests/cases/layout_exceptions.md``; an exception that no longer
+happens fails the test too, so the table stays true.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def _exceptions() -> dict[tuple[str, str], set[str]]:
     table: dict[tuple[str, str], set[str]] = {}
     for row in read_cases("layout_exceptions.md"):
         assert row["reason"].strip(), f"an exception needs its reason: {row}"
+        assert row["kind"] == "lost", f"only a rendering's loss is an exception: {row}"
         table.setdefault((row["rendering"], row["guide"]), set()).add(row["records"])
     return table
 

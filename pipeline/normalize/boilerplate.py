@@ -23,6 +23,9 @@ _OFFER_HEADING = re.compile(r"^(?:need|looking for|interested in|want)\b.*\?\s*$
 _FOOTER_HEADING = re.compile(r"^(?:disclaimer\b.*|contact(?:\s+us)?:?|technical support:?)$", re.I)
 _LINK_ONLY = re.compile(r"^\s*\[{1,2}[^\[\]]*\]\([^)]*\)\]?\s*\.?$")
 _OFFER_LINK = re.compile(r"\[[^\]]*\b(?:quote|request|order|buy|inquir\w*)\b[^\]]*\]\(", re.I)
+# The offer's call to action, with its link markup or without ("... from stock. Request a Quote").
+_OFFER_PHRASE = re.compile(
+    r"\b(?:request|get)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}quote\b|\bcontact\s+us\b|\border\s+now\b", re.I)
 _CHROME_FIELD = re.compile(
     r"^\s*[*_]{0,2}(?:address|phone|tel|fax|e-?mail|technical support|disclaimer\b[^:\n]{0,40})"
     r"[*_]{0,2}\s*:", re.I)
@@ -64,7 +67,7 @@ def _is_offer(following: Sequence[Block]) -> bool:
         section.append(block)
     if any(isinstance(b, TableBlock | ListItemBlock) for b in section):
         return False
-    return any(is_boilerplate_block(b) for b in section)
+    return any(is_boilerplate_block(b) or _OFFER_PHRASE.search(b.text) for b in section)
 
 
 def is_boilerplate_block(block: Block) -> bool:

@@ -39,6 +39,9 @@ TOP_LEVEL = 2
 _SENTENCE_END = re.compile(r"[.,;]\s*$")
 # Links, images, pipes and quotes (in the raw line) mark a line as chrome or content.
 _NOT_HEADING_MARKUP = re.compile(r"\]\(|^\s*[!\[>]|(?<!\\)\|")
+# A sentence ending inside the line and another beginning ("work. Request"); "vs. Adagrasib"
+# and "Cat. No." are abbreviations, not sentence ends.
+_TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
 # URLs and e-mail addresses (in the clean line) mark it as chrome or prose.
 _NOT_HEADING_TEXT = re.compile(r"https?://|www\.|\S@\S")
 # A paragraph that is one bold phrase ("**Procedure**"): a heading a converter or author marked.
@@ -92,6 +95,8 @@ def is_heading_text(line: str) -> bool:
         return False
     if _SENTENCE_END.search(stripped) or _NOT_HEADING_TEXT.search(stripped):
         return False
+    if _TWO_SENTENCES.search(stripped):
+        return False  # "... for analytical work. Request a Quote": prose
     if CALL_TO_ACTION.match(stripped) or SEPARATED_ITEMS.search(stripped):
         return False  # page chrome: a call to action, a menu, a breadcrumb
     if label_only(stripped):  # "Molecular Formula" above its value

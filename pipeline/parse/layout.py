@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.vocabulary import label_only
+from pipeline.vocabulary import QA_LINE, field_label, label_only
 
 MIN_WRAP_EVIDENCE = 4  # fewer line pairs than this cannot show a wrapping width
 MIN_FULL_SHARE = 0.5  # hard-wrapped: at least half the continued lines are full to the width
@@ -41,6 +41,8 @@ _PIPE = re.compile(r"(?<!\\)\|")
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
 _FIRST_WORD = re.compile(r"\S+")
+_FINISHED = re.compile(r"[.!?]['\")\]]*$")  # a finished sentence; a colon still leads on
+_TRAILING_MARKERS = re.compile(r"(?:\s*\\?\[[^\[\]\s]{1,12}\\?\])+$")
 # A line ending in a backslash or two spaces asks for a line break (pandoc, html2text): never wrapped.
 _HARD_BREAK = re.compile(r"(?:\\|  )$")
 _BROKEN_AT_HYPHEN = re.compile(r"[A-Za-z0-9]-$")  # "internal-" / "standard": one word
@@ -126,22 +128,49 @@ def logical_lines(lines: Sequence[str], width: int | None) -> list[Line]:
             continue
         if (width is not None and not in_fence and previous is not None
                 and previous.end == number - 1 and not {number - 2, number - 1} & tables
-                and _wraps(lines[previous.end - 1], raw, width)):
+                and _wraps(lines, previous.end - 1, width)
+                and not _stands_alone(lines, number - 1, width)):
             out[-1] = Line(_join(previous.text, raw.strip()), previous.start, number)
             continue
         out.append(Line(_HARD_BREAK.sub("", raw.rstrip()), number, number))
     return out
 
 
-def _wraps(line: str, following: str, width: int) -> bool:
-    """``line`` was broken by the wrapper and ``following`` carries on its text."""
-    return (_is_prose(line) and _continues(following) and _is_full(line.rstrip(), following, width)
-            and not _HARD_BREAK.search(line) and not _is_label(line))
+def _wraps(lines: Sequence[str], k: int, width: int) -> bool:
+    """Line ``k`` (0-based) was broken by the wrapper and the next line carries on its text.
+
+    A ``#`` heading wraps like prose (html2text wraps them); a known label alone on its
+    line and the value line under it are lines of their own, however long the value.
+    """
+    line, following = lines[k], lines[k + 1]
+    return ((_is_prose(line) or bool(_ATX.match(line))) and _continues(following)
+            and _is_full(line.rstrip(), following, width) and not _HARD_BREAK.search(line)
+            and not _is_label(line) and not (k > 0 and _is_label(lines[k - 1])))
+
+
+def _stands_alone(lines: Sequence[str], k: int, width: int) -> bool:
+    """Line ``k`` (0-based) after a finished sentence is a line of its own, not the paragraph's
+    last: it does not finish a sentence and is not full itself (a heading such as "Clinical
+    Translation: SOLO-1" after a paragraph, with no blank line between them). A wrapper's
+    last line of a paragraph finishes its sentence, and an indented line continues its item."""
+    line = lines[k].rstrip()
+    if line[:1].isspace() or line[:1].islower():
+        return False  # a hanging indent carries on a list item; a lower-case word, a sentence
+    after = lines[k + 1] if k + 1 < len(lines) else ""
+    full = _continues(after) and _is_full(line, after, width)
+    return (bool(_FINISHED.search(_strip_markers(lines[k - 1].rstrip())))
+            and not _SENTENCE_END.search(_strip_markers(line)) and not full)
+
+
+def _strip_markers(line: str) -> str:
+    """The line without the citation markers that close it ("...therapy.[9][10]")."""
+    return _TRAILING_MARKERS.sub("", line)
 
 
 def _join(text: str, more: str) -> str:
     """A wrapped line and its continuation; a word the wrapper broke at its hyphen is whole again."""
     text = _HARD_BREAK.sub("", text.rstrip())
+    more = _HARD_BREAK.sub("", more)
     return f"{text}{more}" if _BROKEN_AT_HYPHEN.search(text) else f"{text} {more}"
 
 
@@ -179,8 +208,10 @@ def _is_prose(line: str) -> bool:
 
 
 def _continues(line: str) -> bool:
-    """A line that may continue the one above: text that does not open a block of its own."""
-    return _is_prose(line) and not _LIST_START.match(line)
+    """A line that may continue the one above: text that does not open a block of its own
+    (a list item, a known "Label:" field such as "Author:" or "Caption:", a "Q1:" line)."""
+    return (_is_prose(line) and not _LIST_START.match(line) and field_label(line) is None
+            and not QA_LINE.match(line))
 
 
 def _is_full(line: str, following: str, width: int) -> bool:
