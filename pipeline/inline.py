@@ -1,22 +1,31 @@
-"""Inline text: citation markers out into numbers, markup stripped, spaces tidied.
+"""Inline text: one grammar, applied once, for every format.
 
-Every parser hands over raw inline text in Markdown's inline syntax, so these
-rules are the only place inline markup is read. Rules run in this order:
+Every parser hands over raw inline text in Markdown's inline syntax (the HTML
+parser writes its DOM that way), and this module is the only place it is read.
+markdown-it-py's inline phase parses it (escapes, entities, emphasis, links,
+images, autolinks, code spans, inline HTML) with one rule of ours pushed onto
+its ruler, in the manner of mdit-py-plugins: a citation marker in any form the
+family writes (``[1]``, ``[1, 4]``, ``[3-5]``, ``[REFS-1]``, ``^{[1][2]}``,
+``^[1]``, ``[\\[1\\]](#)``, ``[1](#ref-1)``, and a converter's ``\\[1\\]``)
+becomes a citation token. The tokens are then read back as clean text plus
+the citations, and spacing is tidied: a space a removed marker left before
+punctuation goes with it ("by-product [1]." reads "by-product.").
 
-1. citation markers (``^{[1][2]}``, ``^[1]``, ``[3][4]``, ``[\\[1\\]](#)``,
-   ``[1, 4]``, ``[3-5]``, ``[REFS-1]``) become numbers and leave the text;
-2. markup (``**bold**``, ``*em*``, links, images, ``^{...}``, escapes, code
-   spans) is stripped to its text;
-3. whitespace is collapsed, and a space a removed marker left before
-   punctuation goes with it ("by-product [1]." reads "by-product.").
+Superscripts written as HTML or by pandoc (``<sup>x</sup>``, ``^(x)``, ``10⁹``)
+are brought to the one form first: markers stay markers, anything else is
+``^{x}``, which reads ``^x``.
 """
 
 from __future__ import annotations
 
-import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 MAX_CITATION_NUMBER = 999  # reference lists stop far below this; "[2025]" is a year, not a citation
 MAX_CITATION_RANGE = 50  # "[3-5]" expands; a wider "range" is a span of numbers, not citations
@@ -25,38 +34,28 @@ _MARK = "\x00"  # stands where a marker was until spacing is fixed
 
 # One bracketed marker body: "1", "1, 4", "3-5", "REFS-1" (ASCII hyphen or U+2011).
 _MARKER_BODY = r"(?:[A-Za-z]{1,10}[-\u2011])?\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*"
-_MARKERS = re.compile(
-    r"\^\{(?P<sup>(?:\s*\[" + _MARKER_BODY + r"\])+)\s*\}"  # ^{[1][2]}
-    r"|\^(?P<caret>(?:\[" + _MARKER_BODY + r"\])+)"  # ^[1]
-    r"|\[\[(?P<esc>" + _MARKER_BODY + r")\]\]\([^()\s]*+\)"  # [\[1\]](#), escapes resolved
-    r"|\[(?P<linked>\d{1,4})\]\(#[^()\s]*+\)"  # [1](#ref-1)
-    r"|\[(?P<plain>" + _MARKER_BODY + r")\](?!\()"  # [1], [1, 4], [3-5], [REFS-1]
+_OPEN, _CLOSE = r"\\?\[", r"\\?\]"  # a converter may escape the brackets
+_CITATION = re.compile(
+    r"\^\{(?P<sup>(?:\s*" + _OPEN + _MARKER_BODY + _CLOSE + r")+)\s*\}"  # ^{[1][2]}
+    r"|\^(?P<caret>(?:" + _OPEN + _MARKER_BODY + _CLOSE + r")+)"  # ^[1]
+    r"|\[" + _OPEN + r"(?P<linked>" + _MARKER_BODY + r")" + _CLOSE + r"\]\([^()\s]*+\)"  # [\[1\]](#)
+    r"|\[(?P<anchor>\d{1,4})\]\(#[^()\s]*+\)"  # [1](#ref-1)
+    r"|" + _OPEN + r"(?P<plain>" + _MARKER_BODY + r")" + _CLOSE + r"(?!\()"  # [1], \[1\], [REFS-1]
 )
-# "\[1\]": a converter escaped the brackets of a marker or a title; read them as written.
-_BRACKET_ESCAPE = re.compile(r"\\([\[\]])")
-# A superscript a converter left as HTML in Markdown ("10<sup>9</sup>/L", "<sup>\[1\]</sup>").
-_SUP_TAG = re.compile(r"<sup>([^<>]{0,200})</sup>", re.I)
-# pandoc's plain-text superscript, "^([4])" or "10^(9)".
-_CARET_PARENS = re.compile(r"\^\(([^()]{0,200})\)")
-# Superscript digits right after a number are its exponent ("10⁹" reads "10^9"); "m²" stays.
-_UNICODE_EXPONENT = re.compile(r"(?<=\d)[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
-_LOCANT_FOLLOWS = re.compile(r"[\w\-\u2011]")
+_BRACKETED = re.compile(r"\\?\[([^\[\]\\]*)\\?\]")
+_LOCANT_FOLLOWS = re.compile(r"[\w\-\u2011]")  # "[1,2,3]-triazole", "[1,2,4]triazolo": chemistry
 _NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
-_BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 
-# Link targets never hold "(" or white space; stopping there keeps long lines linear.
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^()\s]*+\)")
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*+\)")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?!\w)")
+# Superscripts in the forms converters write, brought to "^{x}" (or left as markers).
+_SUP_TAG = re.compile(r"<sup>([^<>]{0,200})</sup>", re.I)  # "10<sup>9</sup>/L"
+_CARET_PARENS = re.compile(r"\^\(([^()]{0,200})\)")  # pandoc -t plain: "^([4])", "10^(9)"
+_UNICODE_EXPONENT = re.compile(r"(?<=\d)[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # "10⁹" is 10^9; "m²" stays
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
-_CODE = re.compile(r"`([^`]*)`")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-# Markup residue a converter left behind: inline HTML tags, entities, unpaired "**".
-_RESIDUE_TAG = re.compile(r"</?(?:br|span|b|i|u|em|strong|sup|sub|small|font|div|p)\b[^<>]*>", re.I)
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
-_LONE_STRONG = re.compile(r"\*\*|__")
+
+_FORMATTING_TAG = re.compile(
+    r"</?(br|span|b|i|u|em|strong|sup|sub|small|font|div|p|a)\b[^<>]*>", re.I)
+_LONE_STRONG = re.compile(r"\*\*|__")  # an unpaired "**" a converter left behind
 _ORPHAN_SPACE = re.compile(r"(?<=\S) ([.,;:])(?=\s|$)")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _MICRO = re.compile(r"\u03bc(?=[A-Za-z])")  # Greek mu before a unit letter is the micro sign
@@ -74,27 +73,7 @@ class Inline:
 @lru_cache(maxsize=65536)
 def clean_inline(raw: str) -> Inline:
     """Clean one inline text; the same raw text always gives the same result."""
-    numbers: list[int] = []
-
-    def take(match: re.Match[str]) -> str:
-        body = next(g for g in match.groups() if g is not None)
-        if "," in body and _LOCANT_FOLLOWS.match(raw, match.end()):
-            return match.group(0)  # "[1,2,3]-triazole", "[1,2,4]triazolo": chemistry
-        found = [n for inner in _BRACKETED.findall(body) or [body] for n in _expand(inner)]
-        if not found:
-            return match.group(0)
-        numbers.extend(found)
-        return _MARK
-
-    raw = unescape_brackets(raw)
-    if "<" in raw:
-        raw = _SUP_TAG.sub(_superscript, raw)
-    if "^(" in raw:
-        raw = _CARET_PARENS.sub(_superscript, raw)
-    if not raw.isascii():
-        raw = _UNICODE_EXPONENT.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), raw)
-    text = _MARKERS.sub(take, raw) if "[" in raw else raw
-    text = strip_markup(text)
+    text, numbers = _read(_superscripts(raw), citations=True)
     if numbers:
         text = _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, "")
     text = _WHITESPACE.sub(" ", text).strip()
@@ -105,42 +84,97 @@ def clean_inline(raw: str) -> Inline:
     return Inline(text, tuple(numbers))
 
 
+def strip_markup(text: str) -> str:
+    """Markdown inline markup to its text; citation markers are kept as written."""
+    return _read(text, citations=False)[0]
+
+
 def markers_only(text: str) -> bool:
-    """True when ``text`` holds citation markers and nothing else ("[1][2]", "1,2" aside)."""
-    text = unescape_brackets(text)
-    return bool(text.strip()) and "[" in text and not _MARKERS.sub("", text).strip()
+    """True when ``text`` holds citation markers and nothing else."""
+    tokens = _parser().parseInline(text, {})[0].children or []
+    return any(t.type == "citation" for t in tokens) and all(
+        t.type == "citation" or (t.type == "text" and not t.content.strip()) for t in tokens)
+
+
+def _read(raw: str, *, citations: bool) -> tuple[str, list[int]]:
+    """The text of ``raw`` with its markup read, and the citations it carries."""
+    if not _MARKUP_CHARS.search(raw):
+        return raw, []  # most cells and many paragraphs: nothing to read
+    tokens = _parser().parseInline(raw, {"citations": citations})[0].children or []
+    text, numbers = _text_of(tokens)
+    return _LONE_STRONG.sub("", _SUPERSCRIPT.sub(r"^\1", text)), numbers
+
+
+def _text_of(tokens: Sequence[Token]) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    numbers: list[int] = []
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            parts.append(token.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif kind == "image":
+            parts.append(token.content)  # its alt text
+        elif kind == "html_inline":
+            parts.append(_inline_tag(token.content))
+        elif kind == "citation":
+            numbers.extend(token.meta["numbers"])
+            parts.append(_MARK)
+    return "".join(parts), numbers
+
+
+def _inline_tag(tag: str) -> str:
+    """A formatting tag a converter left is dropped (``<br>`` is a space); any other stays
+    as written: a guide that prints "<script>" in a cell says so."""
+    match = _FORMATTING_TAG.fullmatch(tag)
+    if match is None:
+        return tag
+    return " " if match.group(1).lower() == "br" else ""
+
+
+def _superscripts(raw: str) -> str:
+    """Superscripts of every written form as markers or ``^{x}``."""
+    if "<" in raw:
+        raw = _SUP_TAG.sub(_superscript, raw)
+    if "^(" in raw:
+        raw = _CARET_PARENS.sub(_superscript, raw)
+    if not raw.isascii():
+        raw = _UNICODE_EXPONENT.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), raw)
+    return raw
 
 
 def _superscript(match: re.Match[str]) -> str:
-    """A superscript a converter wrote (``<sup>x</sup>``, ``^(x)``): markers stay markers,
-    anything else is ``^{x}``."""
     inner = match.group(1)
     return inner if markers_only(inner) else f"^{{{inner.strip()}}}"
 
 
-def unescape_brackets(text: str) -> str:
-    """Backslash-escaped square brackets as the brackets they stand for."""
-    return _BRACKET_ESCAPE.sub(r"\1", text) if "\\" in text else text
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """A citation marker at the current position becomes a "citation" token."""
+    if state.src[state.pos] not in "[\\^" or not state.env.get("citations", True):
+        return False
+    match = _CITATION.match(state.src, state.pos)
+    if match is None:
+        return False
+    body = next(g for g in match.groups() if g is not None)
+    if "," in body and _LOCANT_FOLLOWS.match(state.src, match.end()):
+        return False
+    numbers = [n for inner in _BRACKETED.findall(body) or [body] for n in _expand(inner)]
+    if not numbers:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"numbers": numbers}
+    state.pos = match.end()
+    return True
 
 
-def strip_markup(text: str) -> str:
-    """Markdown inline markup to its text; citation markers are left alone."""
-    if not _MARKUP_CHARS.search(text):
-        return text  # most cells and many paragraphs: nothing to strip
-    text = _RESIDUE_TAG.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", text)
-    if "&" in text:
-        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    text = _IMAGE.sub(r"\1", text)
-    previous = None
-    while previous != text:  # links and emphasis nest: strip until nothing changes
-        previous = text
-        text = _LINK.sub(r"\1", text)
-        text = _STRONG.sub(r"\2", text)
-        text = _EM.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _SUPERSCRIPT.sub(r"^\1", text)
-    text = _CODE.sub(r"\1", text)
-    text = _LONE_STRONG.sub("", text)
-    return _ESCAPE.sub(r"\1", text)
+@cache
+def _parser() -> MarkdownIt:
+    """CommonMark's inline phase with inline HTML, and the citation rule before escapes."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.inline.ruler.before("escape", "citation", _citation_rule)
+    return md
 
 
 def _expand(body: str) -> list[int]:

@@ -20,7 +20,7 @@ from urllib.parse import urldefrag
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
-from pipeline.inline import clean_inline, strip_markup, unescape_brackets
+from pipeline.inline import clean_inline, strip_markup
 from pipeline.normalize.model import Draft, Metadata
 from pipeline.normalize.values import normalize_micro, to_number
 from pipeline.vocabulary import BYLINE, FIELD_LINE, HEAD_LABELS, label_only
@@ -242,7 +242,7 @@ def _metadata(found: dict[str, str], languages: list[str],
         elif other is not None and other["dated"]:  # "Last reviewed: March 2026 · 2 cards"
             published = parse_date(other["dated"])
     if "to_cite" in found:
-        rest = unescape_brackets(found["to_cite"])
+        rest = strip_markup(found["to_cite"])
         vendor_match, title_match = _CITE_VENDOR.match(rest), _CITE_TITLE.search(rest)
         year_match, url_match = _CITE_YEAR.search(rest), _CITE_URL.search(rest)
         vendor = vendor_match["vendor"].strip() if vendor_match else None

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from pipeline.blocks import ListItemBlock, ParagraphBlock
 from pipeline.errors import Issue
-from pipeline.inline import strip_markup, unescape_brackets
+from pipeline.inline import strip_markup
 from pipeline.normalize.model import Draft, Reference
 
 _REFERENCES_TITLE = re.compile(
@@ -55,10 +55,10 @@ def extract_references(draft: Draft) -> Draft:
         in_section = draft.block_sections[i] in reference_sections
         if isinstance(block, ParagraphBlock):
             # Bare "[1] Authors. Title. ..." lines, no list marker: references in their section.
-            if not (in_section and _BRACKET_NUMBER.match(unescape_brackets(block.text))):
+            if not (in_section and _BRACKET_NUMBER.match(strip_markup(block.text))):
                 continue
         elif not isinstance(block, ListItemBlock) or not (
-                in_section or _BRACKET_NUMBER.match(unescape_brackets(block.text))):
+                in_section or _BRACKET_NUMBER.match(strip_markup(block.text))):
             continue
         reference = parse_reference(block)
         if reference is None:
@@ -81,7 +81,7 @@ def extract_references(draft: Draft) -> Draft:
 def parse_reference(item: ListItemBlock | ParagraphBlock) -> Reference | None:
     """One list item or line as a numbered reference, or None when it has no number."""
     raw = _WHITESPACE.sub(" ", item.text).strip()
-    text = _WHITESPACE.sub(" ", strip_markup(unescape_brackets(item.text))).strip()
+    text = _WHITESPACE.sub(" ", strip_markup(item.text)).strip()
     number = item.number if isinstance(item, ListItemBlock) else None
     for pattern in (_BRACKET_NUMBER, _DOT_NUMBER):
         match = pattern.match(text)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.blocks import Block, HeadingBlock, ParagraphBlock
-from pipeline.inline import clean_inline, unescape_brackets
+from pipeline.inline import clean_inline
 from pipeline.vocabulary import (
     BYLINE,
     CALL_TO_ACTION,
@@ -38,7 +38,7 @@ TOP_LEVEL = 2
 # A line ending like a sentence or clause is prose, not a heading.
 _SENTENCE_END = re.compile(r"[.,;]\s*$")
 # Links, images, pipes and quotes (in the raw line) mark a line as chrome or content.
-_NOT_HEADING_MARKUP = re.compile(r"\]\(|^\s*[!\[>]|(?<!\\)\|")
+_NOT_HEADING_MARKUP = re.compile(r"\]\(|^\s*\\?[!\[>]|(?<!\\)\|")
 # A sentence ending inside the line and another beginning ("work. Request"); "vs. Adagrasib"
 # and "Cat. No." are abbreviations, not sentence ends.
 _TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
@@ -88,7 +88,7 @@ def is_heading_text(line: str) -> bool:
     """True for a standalone line that reads as a heading rather than prose or a field."""
     if len(line) > MAX_HEADING_CHARS * 2:  # far too long even with markers; skip the regexes
         return False
-    if "\n" in line.strip() or _NOT_HEADING_MARKUP.search(unescape_brackets(line)):
+    if "\n" in line.strip() or _NOT_HEADING_MARKUP.search(line):
         return False
     stripped = clean_inline(line).text
     if not stripped or len(stripped) > MAX_HEADING_CHARS:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.inline import clean_inline
 from pipeline.vocabulary import QA_LINE, field_label, label_only
 
 MIN_WRAP_EVIDENCE = 4  # fewer line pairs than this cannot show a wrapping width
@@ -42,7 +43,6 @@ _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
 _FIRST_WORD = re.compile(r"\S+")
 _FINISHED = re.compile(r"[.!?]['\")\]]*$")  # a finished sentence; a colon still leads on
-_TRAILING_MARKERS = re.compile(r"(?:\s*\\?\[[^\[\]\s]{1,12}\\?\])+$")
 # A line ending in a backslash or two spaces asks for a line break (pandoc, html2text): never wrapped.
 _HARD_BREAK = re.compile(r"(?:\\|  )$")
 _BROKEN_AT_HYPHEN = re.compile(r"[A-Za-z0-9]-$")  # "internal-" / "standard": one word
@@ -163,8 +163,8 @@ def _stands_alone(lines: Sequence[str], k: int, width: int) -> bool:
 
 
 def _strip_markers(line: str) -> str:
-    """The line without the citation markers that close it ("...therapy.[9][10]")."""
-    return _TRAILING_MARKERS.sub("", line)
+    """The line's clean text: no markup, no citation markers ("...therapy.[9][10]")."""
+    return clean_inline(line).text
 
 
 def _join(text: str, more: str) -> str:
