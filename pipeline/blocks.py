@@ -1,9 +1,11 @@
 """The closed block vocabulary every parser emits.
 
 Whatever the input format, a guide becomes a flat ``list[Block]`` in document
-order. Inline text stays raw (Markdown-style inline markup and citation markers
-included): cleaning it is the normalize stage's job, so every format shares one
-set of inline rules. Line numbers are 1-based and refer to the source file.
+order. Each text block and table cell carries its raw text as the source wrote
+it and, read once when the block is made, its ``inline``: the clean text, the
+citations it carries and what its markup said (``pipeline/inline.py``). Rules
+match the clean text and never see markup. Line numbers are 1-based and refer
+to the source file.
 
 Internal stage models are frozen dataclasses rather than Pydantic models: they
 never leave the process, and plain slots classes keep the hot path cheap. The
@@ -12,12 +14,14 @@ output contract, which does leave it, is Pydantic (``schemas/records.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pipeline.inline import Inline, clean_inline
 
 
 @dataclass(frozen=True, slots=True)
 class HeadingBlock:
-    text: str
+    text: str  # as written
     level: int  # 1 is the document title; sections start at 2
     line_start: int
     line_end: int
@@ -25,19 +29,33 @@ class HeadingBlock:
     # ``<h2>``); False when the parser inferred it (a standalone short line, a bold-only one).
     marked: bool = True
     kind: str = "heading"
+    inline: Inline = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inline", clean_inline(self.text))
+
+    def lines(self) -> tuple[Inline, ...]:
+        return lines_of(self.text)
 
 
 @dataclass(frozen=True, slots=True)
 class ParagraphBlock:
-    text: str
+    text: str  # as written
     line_start: int
     line_end: int
     kind: str = "paragraph"
+    inline: Inline = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inline", clean_inline(self.text))
+
+    def lines(self) -> tuple[Inline, ...]:
+        return lines_of(self.text)
 
 
 @dataclass(frozen=True, slots=True)
 class TableBlock:
-    header: tuple[str, ...]
+    header: tuple[str, ...]  # cells as written
     rows: tuple[tuple[str, ...], ...]
     row_lines: tuple[int, ...]  # source line of each body row
     line_start: int
@@ -45,16 +63,37 @@ class TableBlock:
     # Cells each body row had in the source, before the parser padded or cut it to the header.
     row_widths: tuple[int, ...] = ()
     kind: str = "table"
+    header_inline: tuple[Inline, ...] = field(init=False, repr=False, compare=False)
+    rows_inline: tuple[tuple[Inline, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "header_inline", tuple(clean_inline(c) for c in self.header))
+        object.__setattr__(self, "rows_inline",
+                           tuple(tuple(clean_inline(c) for c in row) for row in self.rows))
 
 
 @dataclass(frozen=True, slots=True)
 class ListItemBlock:
-    text: str
+    text: str  # as written
     depth: int  # 0 for a top-level item
     number: int | None  # the item's ordinal marker ("3." gives 3), None for bullets
     line_start: int
     line_end: int
     kind: str = "list_item"
+    inline: Inline = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inline", clean_inline(self.text))
+
+    def lines(self) -> tuple[Inline, ...]:
+        return lines_of(self.text)
+
+
+def lines_of(text: str) -> tuple[Inline, ...]:
+    """Each line of a text read on its own: a block whose lines are fields ("Q1: ..." /
+    "A1: ...", a label over its value) is read line by line."""
+    return tuple(clean_inline(line) for line in text.split("\n"))
 
 
 Block = HeadingBlock | ParagraphBlock | TableBlock | ListItemBlock
+TextBlock = HeadingBlock | ParagraphBlock | ListItemBlock

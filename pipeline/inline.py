@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
@@ -66,14 +66,20 @@ _WHITESPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True)
 class Inline:
+    """One inline text read once: what its markup said, and the clean text rules match."""
+
     text: str  # clean: no markup, no citation markers
     citations: tuple[int, ...]  # reference numbers in order of appearance
+    links: tuple[str, ...] = ()  # the clean text of each link or image in it
+    link_only: bool = False  # nothing but one link or image ("[Get Quote](#)")
+    strong_only: bool = False  # nothing but bold text ("**Procedure**"): a marked heading
 
 
 @lru_cache(maxsize=65536)
 def clean_inline(raw: str) -> Inline:
     """Clean one inline text; the same raw text always gives the same result."""
-    text, numbers = _read(_superscripts(raw), citations=True)
+    reading = _read(_superscripts(raw), citations=True)
+    text, numbers = reading.text, reading.numbers
     if numbers:
         text = _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, "")
     text = _WHITESPACE.sub(" ", text).strip()
@@ -81,12 +87,13 @@ def clean_inline(raw: str) -> Inline:
         text = _ORPHAN_SPACE.sub(r"\1", text)  # "value ." left by a converter that dropped a marker
     if not text.isascii():
         text = _MICRO.sub("\u00b5", text.translate(_SUBSCRIPTS))
-    return Inline(text, tuple(numbers))
+    return Inline(text, tuple(numbers), tuple(reading.links), reading.link_only and bool(text),
+                  reading.strong_only and bool(text))
 
 
 def strip_markup(text: str) -> str:
     """Markdown inline markup to its text; citation markers are kept as written."""
-    return _read(text, citations=False)[0]
+    return _read(text, citations=False).text
 
 
 def markers_only(text: str) -> bool:
@@ -96,32 +103,68 @@ def markers_only(text: str) -> bool:
         t.type == "citation" or (t.type == "text" and not t.content.strip()) for t in tokens)
 
 
-def _read(raw: str, *, citations: bool) -> tuple[str, list[int]]:
-    """The text of ``raw`` with its markup read, and the citations it carries."""
-    if not _MARKUP_CHARS.search(raw):
-        return raw, []  # most cells and many paragraphs: nothing to read
-    tokens = _parser().parseInline(raw, {"citations": citations})[0].children or []
-    text, numbers = _text_of(tokens)
-    return _LONE_STRONG.sub("", _SUPERSCRIPT.sub(r"^\1", text)), numbers
+@dataclass(slots=True)
+class _Reading:
+    """What the tokens of one inline text say, gathered in one pass."""
+
+    parts: list[str] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    outside_links: bool = False  # text stands outside any link or image
+    outside_strong: bool = False  # text stands outside bold
+    text: str = ""
+
+    @property
+    def link_only(self) -> bool:
+        return len(self.links) == 1 and not self.outside_links
+
+    @property
+    def strong_only(self) -> bool:
+        return not self.outside_strong
 
 
-def _text_of(tokens: Sequence[Token]) -> tuple[str, list[int]]:
-    parts: list[str] = []
-    numbers: list[int] = []
+def _read(raw: str, *, citations: bool) -> _Reading:
+    """The text of ``raw`` with its markup read, and what the markup said."""
+    if not _MARKUP_CHARS.search(raw):  # most cells and many paragraphs: nothing to read
+        return _Reading(parts=[raw], outside_links=True, outside_strong=True, text=raw)
+    reading = _Reading()
+    _gather(_parser().parseInline(raw, {"citations": citations})[0].children or [], reading)
+    text = "".join(reading.parts)
+    reading.text = _LONE_STRONG.sub("", _SUPERSCRIPT.sub(r"^\1", text))
+    return reading
+
+
+def _gather(tokens: Sequence[Token], reading: _Reading) -> None:
+    link_start: int | None = None  # where the open link's text starts in parts
+    strong = 0
     for token in tokens:
         kind = token.type
+        piece = ""
         if kind in ("text", "code_inline"):
-            parts.append(token.content)
+            piece = token.content
         elif kind in ("softbreak", "hardbreak"):
-            parts.append("\n")
+            piece = "\n"
         elif kind == "image":
-            parts.append(token.content)  # its alt text
+            piece = token.content  # its alt text
+            reading.links.append(piece.strip())
         elif kind == "html_inline":
-            parts.append(_inline_tag(token.content))
+            piece = _inline_tag(token.content)
         elif kind == "citation":
-            numbers.extend(token.meta["numbers"])
-            parts.append(_MARK)
-    return "".join(parts), numbers
+            reading.numbers.extend(token.meta["numbers"])
+            piece = _MARK
+        elif kind == "link_open":
+            link_start = len(reading.parts)
+        elif kind == "link_close" and link_start is not None:
+            reading.links.append("".join(reading.parts[link_start:]).replace(_MARK, "").strip())
+            link_start = None
+        elif kind == "strong_open":
+            strong += 1
+        elif kind == "strong_close":
+            strong -= 1
+        if piece != _MARK and any(ch.isalnum() for ch in piece):  # brackets and dots aside
+            reading.outside_links |= link_start is None and kind != "image"
+            reading.outside_strong |= strong == 0
+        reading.parts.append(piece)
 
 
 def _inline_tag(tag: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import PurePath
 from pipeline.decode import decode, sniff_format
 from pipeline.documents import ParsedDoc, SourceInfo
 from pipeline.errors import DocumentError, Issue
+from pipeline.inline import clean_inline
 from pipeline.normalize import normalize
 from pipeline.parse import UnknownFormatError, parse
 from pipeline.parse.front_matter import split_front_matter
@@ -25,6 +26,7 @@ FRONT_MATTER_FORMATS = frozenset({"text", "markdown"})  # HTML carries its field
 
 def extract(data: bytes, source_path: str) -> ValidatedDoc:
     """Run one source file's bytes through decode, parse, normalize and validate."""
+    clean_inline.cache_clear()  # the cache serves one document's repeats; memory stays flat
     name = PurePath(source_path).name
     sha256 = hashlib.sha256(data).hexdigest()
     try:

@@ -91,22 +91,20 @@ FIELD_LABELS = frozenset(
      "to cite this document", *HEAD_LABELS}
 )
 
-# "Label: value" at the start of a line, markup around the label allowed.
-FIELD_LINE = re.compile(
-    r"^\s*[*_]{0,2}(?P<label>[^:：\n*_]{1,40}?)[*_]{0,2}[:：][*_]{0,2}\s*(?P<value>.*)$", re.S
-)
+# "Label: value" at the start of a line of clean text.
+FIELD_LINE = re.compile(r"^\s*(?P<label>[^:：\n]{1,40}?)[:：]\s*(?P<value>.*)$", re.S)
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # The byline: "Author: ... Date: ...", bold labels or not; or another vendor's
 # "Name Mon DD, YYYY 426" (author, date, view count).
 BYLINE = re.compile(
-    r"^\s*[*_]{0,2}(?i:author|date)[*_]{0,2}:"
+    r"^\s*(?i:author|date):"
     r"|^\s*(?i:last\s+(?:reviewed|updated)|updated|published)\s*:\s*(?P<dated>(?i:" + _MONTH + r")\s.*)$"
     r"|^\s*(?P<name>[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,4})\s+"
     r"(?P<date>(?i:" + _MONTH + r")\s\d{1,2},\s\d{4})(?:\s+(?P<views>[\d,]+))?\s*$"
 )
 # Question and answer labels of troubleshooting pages: "Q1:", "A1:", "Question:", "Answer:".
-QA_LINE = re.compile(r"^\s*[*_]{0,2}(?P<label>q\d*|a\d*|question|answer)[*_]{0,2}\s*[:.)]", re.I)
+QA_LINE = re.compile(r"^\s*(?P<label>q\d*|a\d*|question|answer)\s*[:.)]", re.I)
 
 
 def label_only(line: str) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.documents import ParsedDoc
-from pipeline.inline import clean_inline
 from pipeline.normalize.boilerplate import drop_boilerplate
 from pipeline.normalize.checks import check_cut, check_heading_depth, check_is_guide
 from pipeline.normalize.citations import extract_citations
@@ -46,7 +45,6 @@ RULES: list[tuple[str, Rule]] = [
 
 def normalize(parsed: ParsedDoc) -> NormalizedDoc:
     """Normalize one parsed document."""
-    clean_inline.cache_clear()  # the cache serves one document's repeats; memory stays flat
     draft = Draft(blocks=parsed.blocks, source_blocks=parsed.blocks,
                   front_matter=parsed.front_matter, issues=parsed.issues)
     for _name, rule in RULES:

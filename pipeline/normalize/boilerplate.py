@@ -15,20 +15,19 @@ from dataclasses import replace
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, TableBlock
 from pipeline.normalize.model import Draft
+from pipeline.vocabulary import CALL_TO_ACTION
 
 MAX_CONTACT_WORDS = 30  # a line with an e-mail address longer than this is prose, not chrome
 MAX_CONTACT_CHARS = 400  # likewise in characters (and it keeps the searches below cheap)
 
 _OFFER_HEADING = re.compile(r"^(?:need|looking for|interested in|want)\b.*\?\s*$", re.I)
 _FOOTER_HEADING = re.compile(r"^(?:disclaimer\b.*|contact(?:\s+us)?:?|technical support:?)$", re.I)
-_LINK_ONLY = re.compile(r"^\s*\[{1,2}[^\[\]]*\]\([^)]*\)\]?\s*\.?$")
-_OFFER_LINK = re.compile(r"\[[^\]]*\b(?:quote|request|order|buy|inquir\w*)\b[^\]]*\]\(", re.I)
+_OFFER_WORDS = re.compile(r"\b(?:quote|request|order|buy|inquir\w*)\b", re.I)  # in a link's text
 # The offer's call to action, with its link markup or without ("... from stock. Request a Quote").
 _OFFER_PHRASE = re.compile(
     r"\b(?:request|get)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}quote\b|\bcontact\s+us\b|\border\s+now\b", re.I)
 _CHROME_FIELD = re.compile(
-    r"^\s*[*_]{0,2}(?:address|phone|tel|fax|e-?mail|technical support|disclaimer\b[^:\n]{0,40})"
-    r"[*_]{0,2}\s*:", re.I)
+    r"^\s*(?:address|phone|tel|fax|e-?mail|technical support|disclaimer\b[^:\n]{0,40})\s*:", re.I)
 _EMAIL = re.compile(r"[\w.+-]++@[\w-]++\.[\w.-]+")  # possessive: linear on long lines
 
 
@@ -39,8 +38,9 @@ def drop_boilerplate(draft: Draft) -> Draft:
     in_boilerplate_section = False
     for i, block in enumerate(draft.blocks):
         if isinstance(block, HeadingBlock):
-            in_boilerplate_section = is_boilerplate_heading(block.text, vendor) and (
-                not _OFFER_HEADING.match(block.text.strip()) or _is_offer(draft.blocks[i + 1:]))
+            title = block.inline.text
+            in_boilerplate_section = is_boilerplate_heading(title, vendor) and (
+                not _OFFER_HEADING.match(title) or _is_offer(draft.blocks[i + 1:]))
             if in_boilerplate_section:
                 continue
         if in_boilerplate_section or is_boilerplate_block(block):
@@ -67,17 +67,20 @@ def _is_offer(following: Sequence[Block]) -> bool:
         section.append(block)
     if any(isinstance(b, TableBlock | ListItemBlock) for b in section):
         return False
-    return any(is_boilerplate_block(b) or _OFFER_PHRASE.search(b.text) for b in section)
+    return any(is_boilerplate_block(b) or _OFFER_PHRASE.search(b.inline.text)
+               for b in section if not isinstance(b, TableBlock))
 
 
 def is_boilerplate_block(block: Block) -> bool:
     if isinstance(block, TableBlock):
         return False
-    text = block.text
+    inline = block.inline
+    text = inline.text
     if isinstance(block, ListItemBlock):  # a list item is content (a reference may be one link)
         return bool(_CHROME_FIELD.match(text))
-    if _LINK_ONLY.match(text) or _CHROME_FIELD.match(text):
+    if inline.link_only or _CHROME_FIELD.match(text) or CALL_TO_ACTION.match(text):
         return True
     if len(text) > MAX_CONTACT_CHARS or len(text.split()) > MAX_CONTACT_WORDS:
         return False
-    return bool(("@" in text and _EMAIL.search(text)) or ("](" in text and _OFFER_LINK.search(text)))
+    return bool(("@" in text and _EMAIL.search(text))
+                or any(_OFFER_WORDS.search(link) for link in inline.links))

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from pipeline.blocks import HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
-from pipeline.inline import clean_inline
+from pipeline.inline import strip_markup
 from pipeline.normalize.boilerplate import is_boilerplate_block
 from pipeline.normalize.model import Draft
 from pipeline.vocabulary import BYLINE, FIELD_LABELS, FIELD_LINE
@@ -30,8 +30,8 @@ def check_is_guide(draft: Draft) -> Draft:
     """
     blocks = draft.source_blocks
     has_table = any(isinstance(b, TableBlock) for b in blocks)
-    has_byline = any(isinstance(b, ParagraphBlock) and BYLINE.match(b.text) for b in blocks)
-    has_prose = any(isinstance(b, ParagraphBlock) and len(b.text.split()) >= MIN_PROSE_WORDS
+    has_byline = any(isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text) for b in blocks)
+    has_prose = any(isinstance(b, ParagraphBlock) and len(b.inline.text.split()) >= MIN_PROSE_WORDS
                     for b in blocks)
     has_heading = any(isinstance(b, HeadingBlock) and (b.marked or has_prose) for b in blocks)
     if has_table or has_byline or has_heading:
@@ -51,11 +51,12 @@ def check_cut(draft: Draft) -> Draft:
         return draft  # a cut inside the vendor's footer loses nothing
     message = None
     if isinstance(last, HeadingBlock) and last.level > 1:
-        message = f"the guide ends with the heading {clean_inline(last.text).text!r} and nothing under it"
-    elif isinstance(last, ListItemBlock) and (last.number is not None or _REFERENCE_ITEM.match(last.text)):
+        message = f"the guide ends with the heading {last.inline.text!r} and nothing under it"
+    elif isinstance(last, ListItemBlock) and (
+            last.number is not None or _REFERENCE_ITEM.match(strip_markup(last.text))):
         return draft  # a guide that ends with its reference list ends well
     elif isinstance(last, ParagraphBlock | ListItemBlock):
-        final = clean_inline(last.text.split("\n")[-1]).text
+        final = last.lines()[-1].text
         field = FIELD_LINE.match(final)
         is_field = field is not None and field["label"].strip().lower() in FIELD_LABELS
         if (len(final.split()) >= MIN_CUT_WORDS and _MID_SENTENCE.search(final)

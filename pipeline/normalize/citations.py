@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.blocks import HeadingBlock, TableBlock
-from pipeline.inline import clean_inline
 from pipeline.normalize.model import Citation, Draft
 
 DEFAULT_LOCATION = {"paragraph": "paragraph", "list_item": "list item", "heading": "heading"}
@@ -23,18 +22,15 @@ def extract_citations(draft: Draft) -> Draft:
         if location == "reference":
             continue
         if isinstance(block, TableBlock):
-            for raw in block.header:
-                found.extend((n, section_id, "table header", block.line_start)
-                             for n in clean_inline(raw).citations)
-            for row, line in zip(block.rows, block.row_lines, strict=True):
-                for raw in row:
-                    found.extend((n, section_id, "table cell", line)
-                                 for n in clean_inline(raw).citations)
+            for cell in block.header_inline:
+                found.extend((n, section_id, "table header", block.line_start) for n in cell.citations)
+            for row, line in zip(block.rows_inline, block.row_lines, strict=True):
+                for cell in row:
+                    found.extend((n, section_id, "table cell", line) for n in cell.citations)
             continue
         if isinstance(block, HeadingBlock):
             location = "heading"
-        found.extend((n, section_id, location, block.line_start)
-                     for n in clean_inline(block.text).citations)
+        found.extend((n, section_id, location, block.line_start) for n in block.inline.citations)
     citations = tuple(
         Citation(ordinal=k, number=n, section_id=s, location=loc, line=line)
         for k, (n, s, loc, line) in enumerate(found, start=1)

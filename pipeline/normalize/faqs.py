@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.blocks import ListItemBlock, ParagraphBlock
-from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Faq
 from pipeline.vocabulary import QA_LINE
 
@@ -27,8 +26,9 @@ _BULLET_QA = re.compile(
 class _Pair:
     section_id: str | None
     line: int
-    question: list[str]
+    question: list[str]  # clean text, line by line
     answer: list[str] = field(default_factory=list)
+    citations: list[int] = field(default_factory=list)
 
 
 def extract_faqs(draft: Draft) -> Draft:
@@ -40,21 +40,22 @@ def extract_faqs(draft: Draft) -> Draft:
             open_pair = None
             continue
         section_id = draft.block_sections[i]
-        both = _BULLET_QA.match(block.text.strip()) if isinstance(block, ListItemBlock) else None
+        both = _BULLET_QA.match(block.inline.text) if isinstance(block, ListItemBlock) else None
         if both is not None:
-            pairs.append(_Pair(section_id, block.line_start, [both["q"]], [both["a"]]))
+            pairs.append(_Pair(section_id, block.line_start, [both["q"]], [both["a"]],
+                               list(block.inline.citations)))
             locations[i] = "faq"
             open_pair = None
             continue
-        lines = block.text.split("\n")
-        if isinstance(block, ListItemBlock) or not any(QA_LINE.match(ln) for ln in lines):
+        lines = block.lines()
+        if isinstance(block, ListItemBlock) or not any(QA_LINE.match(ln.text) for ln in lines):
             open_pair = None
             continue
         locations[i] = "faq"
         for offset, line in enumerate(lines):
-            match = QA_LINE.match(line)
+            match = QA_LINE.match(line.text)
             kind = match["label"][0].lower() if match else None
-            text = line[match.end():] if match else line
+            text = line.text[match.end():].strip() if match else line.text
             if kind == "q":
                 open_pair = _Pair(section_id, block.line_start + offset, [text])
                 pairs.append(open_pair)
@@ -64,6 +65,7 @@ def extract_faqs(draft: Draft) -> Draft:
                 open_pair.answer.append(text)
             else:
                 open_pair.question.append(text)
+            open_pair.citations.extend(line.citations)
     return replace(draft, faqs=tuple(_faqs(pairs)), locations=locations)
 
 
@@ -74,14 +76,12 @@ def _faqs(pairs: list[_Pair]) -> list[Faq]:
         if not pair.answer:
             continue
         per_section[pair.section_id] = per_section.get(pair.section_id, 0) + 1
-        question = clean_inline(" ".join(pair.question))
-        answer = clean_inline(" ".join(pair.answer))
         faqs.append(Faq(
             faq_id=f"{pair.section_id or 'document'}-faq-{per_section[pair.section_id]}",
             section_id=pair.section_id,
-            question=question.text,
-            answer=answer.text,
-            citations=tuple(dict.fromkeys(question.citations + answer.citations)),
+            question=" ".join(t for t in pair.question if t),
+            answer=" ".join(t for t in pair.answer if t),
+            citations=tuple(dict.fromkeys(pair.citations)),
             line=pair.line,
         ))
     return faqs

@@ -6,11 +6,10 @@ import re
 from dataclasses import replace
 
 from pipeline.blocks import ParagraphBlock
-from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Figure
 from pipeline.normalize.sections import section_path
 
-CAPTION = re.compile(r"^\s*[*_]{0,2}(?:figure\s+\d+\s*)?caption[*_]{0,2}\s*:[*_]{0,2}\s*", re.I)
+CAPTION = re.compile(r"^\s*(?:figure\s+\d+\s*)?caption\s*:\s*", re.I)
 
 
 def extract_figures(draft: Draft) -> Draft:
@@ -19,7 +18,7 @@ def extract_figures(draft: Draft) -> Draft:
     figures: list[Figure] = []
     locations = dict(draft.locations)
     for i, block in enumerate(draft.blocks):
-        if not isinstance(block, ParagraphBlock) or not CAPTION.match(block.text):
+        if not isinstance(block, ParagraphBlock) or not CAPTION.match(block.inline.text):
             continue
         section_id = draft.block_sections[i]
         per_section[section_id] = per_section.get(section_id, 0) + 1
@@ -29,7 +28,7 @@ def extract_figures(draft: Draft) -> Draft:
                 figure_id=f"{section_id or 'document'}-figure-{per_section[section_id]}",
                 section_id=section_id,
                 section_path=section_path(sections, section_id),
-                caption=clean_inline(CAPTION.sub("", block.text, count=1)).text,
+                caption=CAPTION.sub("", block.inline.text, count=1),
                 line=block.line_start,
             )
         )

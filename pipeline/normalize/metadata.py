@@ -20,7 +20,6 @@ from urllib.parse import urldefrag
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
-from pipeline.inline import clean_inline, strip_markup
 from pipeline.normalize.model import Draft, Metadata
 from pipeline.normalize.values import normalize_micro, to_number
 from pipeline.vocabulary import BYLINE, FIELD_LINE, HEAD_LABELS, label_only
@@ -31,7 +30,6 @@ _HEAD_HEADING = re.compile(r"^compound of interest$", re.I)
 _AUDIENCE = re.compile(
     r"^(?:an?\s+(?:[\w-]+\s+){0,2}?guide\s+)?(?:for|prepared for|written for|intended for|aimed at)\s",
     re.I)
-_LINK_ONLY = re.compile(r"^\s*\[{1,2}[^\[\]]*\]\([^)]*\)\]?\s*$")
 
 _TO_CITE = re.compile(
     r"^\s*(?:-\s*)?(?:to\s+)?cite\s+this\s+(?:document|article|page|guide)\s*:\s*(?P<rest>.*)$",
@@ -44,11 +42,7 @@ _URL_CATALOG = re.compile(r"/product/(?P<cat>[A-Za-z]{1,3}\d{3,})", re.I)
 _STRAY_PIPES = re.compile(r"^\s*\|?\s*|\s*\|?\s*$")
 _WEIGHT = re.compile(r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
 
-_BYLINE_PARTS = re.compile(
-    r"^\s*[*_]{0,2}author[*_]{0,2}:[*_]{0,2}\s*(?P<author>.*?)\s*"
-    r"(?:[*_]{0,2}date[*_]{0,2}:[*_]{0,2}\s*(?P<date>.*))?$",
-    re.I | re.S,
-)
+_BYLINE_PARTS = re.compile(r"^\s*author:\s*(?P<author>.*?)\s*(?:date:\s*(?P<date>.*))?$", re.I | re.S)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -89,8 +83,8 @@ def read_metadata(draft: Draft) -> Draft:
     head = True
     for i, block in enumerate(blocks):
         if title_at is not None and i < title_at:
-            if isinstance(block, ParagraphBlock) and BYLINE.match(block.text):
-                found.setdefault("byline", block.text)  # "Name Jan 14, 2026 312" above the title
+            if isinstance(block, ParagraphBlock) and BYLINE.match(block.inline.text):
+                found.setdefault("byline", block.inline.text)  # "Name Jan 14, 2026 312" above the title
             else:
                 _read_fields(block, found, languages, product_header=True)
             continue  # the product header is page chrome
@@ -100,7 +94,7 @@ def read_metadata(draft: Draft) -> Draft:
             kept.append(block)
     for block in kept:  # property lines in the body ("- IUPAC name: ...") fill what is missing
         if isinstance(block, ListItemBlock | ParagraphBlock):
-            _read_properties(block.text, found)
+            _read_properties(block, found)
     metadata, issues = _metadata(found, languages, draft.front_matter)
     return replace(draft, blocks=tuple(kept), metadata=metadata, issues=draft.issues + issues)
 
@@ -137,36 +131,35 @@ def guide_kind(*titles: str | None) -> str:
 def _ends_head(block: Block) -> bool:
     """The head ends at the first section heading or table."""
     if isinstance(block, HeadingBlock):
-        return block.level > 1 and not _is_head_line(block.text)
+        return block.level > 1 and not _is_head_line(block.inline.text)
     return isinstance(block, TableBlock)
 
 
 def _is_head_line(text: str) -> bool:
     """A head line that is neither title nor field ("Compound of Interest", the audience)."""
-    stripped = clean_inline(text).text
-    return bool(_HEAD_HEADING.match(stripped) or _AUDIENCE.match(stripped))
+    return bool(_HEAD_HEADING.match(text) or _AUDIENCE.match(text))
 
 
 def _take(block: Block, found: dict[str, str], languages: list[str], head: bool) -> bool:
     """Record the metadata a block carries; True when the block is metadata only."""
     if isinstance(block, TableBlock):
         return False
-    text = block.text
+    text = block.inline.text
     cite = _TO_CITE.match(text)
     if cite is not None and "to_cite" not in found:
         found["to_cite"] = cite["rest"]
         return True
     if isinstance(block, HeadingBlock) and block.level == 1:
         if "title" not in found:
-            found["title"] = clean_inline(text).text
+            found["title"] = text
             return True
-        return clean_inline(text).text == found["title"]  # the title printed twice
+        return text == found["title"]  # the title printed twice
     if BYLINE.match(text) and "byline" not in found and not isinstance(block, HeadingBlock):
         found["byline"] = text
         return True
     if not head:
         return False
-    if _LINK_ONLY.match(text) or _is_head_line(text):
+    if block.inline.link_only or _is_head_line(text):
         return True
     return _read_fields(block, found, languages, product_header=False)
 
@@ -176,7 +169,7 @@ def _read_fields(block: Block, found: dict[str, str], languages: list[str],
     """Read head fields from a block; True when every line of it was a field."""
     if isinstance(block, TableBlock):
         return False
-    lines = [_STRAY_PIPES.sub("", line) for line in block.text.split("\n")]
+    lines = [_STRAY_PIPES.sub("", line.text) for line in block.lines()]
     pending = found.pop(_PENDING_LABEL, None)  # a label-only block above: this is its value
     if pending is not None:
         _set(found, languages, pending, lines.pop(0))
@@ -188,7 +181,7 @@ def _read_fields(block: Block, found: dict[str, str], languages: list[str],
         line = lines[i]
         match = FIELD_LINE.match(line)
         label = match["label"].strip().lower() if match else None
-        only = _label_only(line)
+        only = label_only(line)
         if match is not None and label in HEAD_LABELS and match["value"].strip():
             _set(found, languages, label, match["value"])
         elif only and i + 1 < len(lines):  # "Molecular Formula" / "C29H31N7O"
@@ -199,32 +192,28 @@ def _read_fields(block: Block, found: dict[str, str], languages: list[str],
         else:
             all_fields = False
             if product_header and BYLINE.match(line) is None and "product_name" not in found:
-                found["_last_name_line"] = clean_inline(line).text
+                found["_last_name_line"] = line
         i += 1
     if product_header and "catalog_number" in found and "product_name" not in found:
         found["product_name"] = found.get("_last_name_line", "")  # the line above Cat. No.
     return all_fields
 
 
-def _read_properties(text: str, found: dict[str, str]) -> None:
-    for line in text.split("\n"):
-        match = FIELD_LINE.match(line)
+def _read_properties(block: ListItemBlock | ParagraphBlock, found: dict[str, str]) -> None:
+    for line in block.lines():
+        match = FIELD_LINE.match(line.text)
         if match is None:
             continue
         field, _ = HEAD_LABELS.get(match["label"].strip().lower(), (None, ""))
         if field in PROPERTY_FIELDS and match["value"].strip():
-            found.setdefault(field, clean_inline(match["value"]).text)
-
-
-def _label_only(line: str) -> str | None:
-    return label_only(clean_inline(line).text)
+            found.setdefault(field, match["value"].strip())
 
 
 def _set(found: dict[str, str], languages: list[str], label: str, value: str) -> None:
     field, language = HEAD_LABELS[label]
     languages.append(language)
     if field is not None:
-        found.setdefault(field, clean_inline(value).text)
+        found.setdefault(field, value.strip())
 
 
 def _metadata(found: dict[str, str], languages: list[str],
@@ -233,8 +222,8 @@ def _metadata(found: dict[str, str], languages: list[str],
     byline_text = found.get("byline", "")
     byline = _BYLINE_PARTS.match(byline_text)
     if byline is not None:
-        author = clean_inline(byline["author"]).text.rstrip(" .") or None
-        published = parse_date(strip_markup(byline["date"] or ""))
+        author = byline["author"].rstrip(" .") or None
+        published = parse_date(byline["date"] or "")
     else:
         other = BYLINE.match(byline_text)
         if other is not None and other["name"]:
@@ -242,7 +231,7 @@ def _metadata(found: dict[str, str], languages: list[str],
         elif other is not None and other["dated"]:  # "Last reviewed: March 2026 · 2 cards"
             published = parse_date(other["dated"])
     if "to_cite" in found:
-        rest = strip_markup(found["to_cite"])
+        rest = found["to_cite"]
         vendor_match, title_match = _CITE_VENDOR.match(rest), _CITE_TITLE.search(rest)
         year_match, url_match = _CITE_YEAR.search(rest), _CITE_URL.search(rest)
         vendor = vendor_match["vendor"].strip() if vendor_match else None

@@ -13,7 +13,6 @@ import re
 from dataclasses import replace
 
 from pipeline.blocks import ListItemBlock
-from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Protocol, Section, Step
 from pipeline.normalize.protocols import list_runs
 from pipeline.normalize.sections import heading_above, section_path
@@ -43,11 +42,11 @@ def extract_procedures(draft: Draft) -> Draft:
         materials: tuple[str, ...] = ()
         if materials_run is not None:
             m_start, m_end = materials_run
-            materials = tuple(clean_inline(b.text).text for b in draft.blocks[m_start:m_end]
-                              if isinstance(b, ListItemBlock) and b.text.strip())
+            materials = tuple(b.inline.text for b in draft.blocks[m_start:m_end]
+                              if isinstance(b, ListItemBlock) and b.inline.text)
             locations.update(dict.fromkeys(range(m_start, m_end), "list item"))
         locations.update(dict.fromkeys(range(start, end), "procedure step"))
-        cleaned = [(it, clean_inline(it.text)) for it in steps]
+        cleaned = [(it, it.inline) for it in steps]
         protocols.append(Protocol(
             protocol_id=f"{section_id or 'document'}-protocol-{per_section[section_id]}",
             section_id=section_id,

@@ -13,7 +13,6 @@ from dataclasses import replace
 
 from pipeline.blocks import ListItemBlock
 from pipeline.errors import Issue
-from pipeline.inline import clean_inline
 from pipeline.normalize.model import Arm, Draft, Protocol
 from pipeline.normalize.sections import heading_above, section_path
 from pipeline.normalize.values import to_number
@@ -52,7 +51,7 @@ def extract_protocols(draft: Draft) -> Draft:
         items = [b for b in draft.blocks[start:end] if isinstance(b, ListItemBlock)]
         if start in draft.locations:
             continue  # claimed already (references)
-        if sum(1 for it in items if it.depth == 0 and _field(it.text)) < MIN_PROTOCOL_FIELDS:
+        if sum(1 for it in items if it.depth == 0 and _field(it.inline.text)) < MIN_PROTOCOL_FIELDS:
             continue
         section_id = draft.block_sections[start]
         per_section[section_id] = per_section.get(section_id, 0) + 1
@@ -116,7 +115,7 @@ def _field(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     name = PROTOCOL_FIELDS.get(match["label"].strip().lower())
-    return (name, match["value"]) if name else None
+    return (name, match["value"].strip()) if name else None
 
 
 def _protocol(
@@ -128,20 +127,19 @@ def _protocol(
     issues: list[Issue] = []
     current: str | None = None
     for item in items:
-        inline = clean_inline(item.text)
+        inline = item.inline
         citations.extend(inline.citations)
         if item.depth > 0 and current == "intervention_arms":
             arms.append(Arm(len(arms) + 1, inline.text, item.line_start))
             continue
-        field = _field(item.text)
+        field = _field(inline.text)
         if field is None:
             issues.append(Issue("normalize", "warning",
                                 f"protocol item is not a known field: {inline.text[:60]!r}",
                                 item.line_start))
             current = None
             continue
-        current, raw_value = field
-        value = clean_inline(raw_value).text
+        current, value = field
         if current in fields:
             issues.append(Issue("normalize", "warning",
                                 f"protocol field {current!r} given twice; the first is kept",

@@ -15,12 +15,11 @@ from dataclasses import replace
 from slugify import slugify
 
 from pipeline.blocks import HeadingBlock
-from pipeline.inline import clean_inline
 from pipeline.normalize.model import Draft, Section
 
 MAX_SLUG_CHARS = 60  # long enough to tell sections apart, short enough to read in a CSV
 # "Table 1: ..." above a table is the table's caption, not a section of the document.
-TABLE_CAPTION = re.compile(r"^\s*[*_]{0,2}table\s+\d+[a-z]?\s*[:.]", re.I)
+TABLE_CAPTION = re.compile(r"^\s*table\s+\d+[a-z]?\s*[:.]", re.I)
 
 
 def build_sections(draft: Draft) -> Draft:
@@ -30,11 +29,11 @@ def build_sections(draft: Draft) -> Draft:
     stack: list[tuple[int, Section]] = []  # (heading level, section) from the top
     used: set[str] = set()
     for block in draft.blocks:
-        if isinstance(block, HeadingBlock) and not TABLE_CAPTION.match(block.text):
+        if isinstance(block, HeadingBlock) and not TABLE_CAPTION.match(block.inline.text):
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
             parent = stack[-1][1] if stack else None
-            inline = clean_inline(block.text)
+            inline = block.inline
             title = inline.text.rstrip(":").strip() or inline.text
             section = Section(
                 section_id=unique_slug(title, used, "section"),
@@ -76,5 +75,5 @@ def heading_above(draft: Draft, index: int) -> str | None:
     """The clean text of the nearest heading above ``draft.blocks[index]``, ':' removed."""
     for block in reversed(draft.blocks[:index]):
         if isinstance(block, HeadingBlock):
-            return clean_inline(block.text).text.rstrip(":").strip() or None
+            return block.inline.text.rstrip(":").strip() or None
     return None

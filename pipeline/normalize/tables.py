@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from pipeline.blocks import HeadingBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
-from pipeline.inline import clean_inline
 from pipeline.normalize.figures import CAPTION
 from pipeline.normalize.model import Cell, Draft, Table
 from pipeline.normalize.sections import TABLE_CAPTION, section_path
@@ -46,9 +45,9 @@ def extract_tables(draft: Draft) -> Draft:
                 title=table_title(draft, i),
                 n_rows=len(block.rows),
                 n_cols=len(block.header),
-                notes=clean_inline(notes_block.text).text if notes_block else None,
+                notes=notes_block.inline.text if notes_block else None,
                 line_start=block.line_start,
-                header=tuple(clean_inline(h).text for h in block.header),
+                header=tuple(h.text for h in block.header_inline),
                 cells=tuple(_cells(block)),
             )
         )
@@ -78,7 +77,7 @@ def check_rows(block: TableBlock) -> tuple[TableBlock, list[Issue]]:
     if not block.rows:
         issues.append(Issue("normalize", "warning", "table has a header but no body rows",
                             block.line_start))
-    labels = [clean_inline(h).text for h in block.header]
+    labels = [h.text for h in block.header_inline]
     for label in sorted({x for x in labels if x and labels.count(x) > 1}):
         issues.append(Issue("normalize", "warning",
                             f"table header label {label!r} appears {labels.count(label)} times; "
@@ -90,19 +89,18 @@ def table_title(draft: Draft, index: int) -> str | None:
     """The nearest heading, "Table N:" caption or short label line above the table."""
     for block in reversed(draft.blocks[:index]):
         if isinstance(block, HeadingBlock):
-            return clean_inline(block.text).text.rstrip(":").strip() or None
+            return block.inline.text.rstrip(":").strip() or None
         if isinstance(block, ParagraphBlock):
-            text = clean_inline(block.text).text
+            text = block.inline.text
             if TABLE_CAPTION.match(text) or (text.endswith(":") and len(text) <= MAX_LABEL_CHARS):
                 return text.rstrip(":").strip() or None
     return None
 
 
 def _cells(block: TableBlock) -> list[Cell]:
-    header = [clean_inline(h).text for h in block.header]
+    header = [h.text for h in block.header_inline]
     cells: list[Cell] = []
-    for r, (row, line) in enumerate(zip(block.rows, block.row_lines, strict=True)):
-        clean_row = [clean_inline(raw) for raw in row]
+    for r, (clean_row, line) in enumerate(zip(block.rows_inline, block.row_lines, strict=True)):
         row_label = clean_row[0].text if clean_row else ""
         for c, inline in enumerate(clean_row):
             column_label = header[c] if c < len(header) else ""
@@ -136,6 +134,6 @@ def _notes_index(draft: Draft, index: int) -> int | None:
     if following >= len(draft.blocks):
         return None
     block = draft.blocks[following]
-    if isinstance(block, ParagraphBlock) and not CAPTION.match(block.text):
+    if isinstance(block, ParagraphBlock) and not CAPTION.match(block.inline.text):
         return following
     return None

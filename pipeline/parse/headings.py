@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from pipeline.blocks import Block, HeadingBlock, ParagraphBlock
-from pipeline.inline import clean_inline
+from pipeline.blocks import Block, HeadingBlock, ParagraphBlock, TableBlock
+from pipeline.inline import Inline, clean_inline
 from pipeline.vocabulary import (
     BYLINE,
     CALL_TO_ACTION,
@@ -37,15 +38,11 @@ TOP_LEVEL = 2
 
 # A line ending like a sentence or clause is prose, not a heading.
 _SENTENCE_END = re.compile(r"[.,;]\s*$")
-# Links, images, pipes and quotes (in the raw line) mark a line as chrome or content.
-_NOT_HEADING_MARKUP = re.compile(r"\]\(|^\s*\\?[!\[>]|(?<!\\)\|")
 # A sentence ending inside the line and another beginning ("work. Request"); "vs. Adagrasib"
 # and "Cat. No." are abbreviations, not sentence ends.
 _TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
 # URLs and e-mail addresses (in the clean line) mark it as chrome or prose.
 _NOT_HEADING_TEXT = re.compile(r"https?://|www\.|\S@\S")
-# A paragraph that is one bold phrase ("**Procedure**"): a heading a converter or author marked.
-_BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_\n]{1,160}?)\1\s*$")
 # Headings that only introduce the table or list under them: leaves, never parents.
 _INTRO_HEADING = re.compile(
     r"(?::\s*$)|^(?:experimental\s+protocol|protocol|efficacy\s+data|table\s+\d+)\b", re.I
@@ -85,14 +82,17 @@ def _menu_lines(candidates: Sequence[bool]) -> set[int]:
 
 
 def is_heading_text(line: str) -> bool:
+    """True for a standalone line (as written) that reads as a heading."""
+    return "\n" not in line.strip() and is_heading(clean_inline(line))
+
+
+def is_heading(inline: Inline) -> bool:
     """True for a standalone line that reads as a heading rather than prose or a field."""
-    if len(line) > MAX_HEADING_CHARS * 2:  # far too long even with markers; skip the regexes
-        return False
-    if "\n" in line.strip() or _NOT_HEADING_MARKUP.search(line):
-        return False
-    stripped = clean_inline(line).text
+    stripped = inline.text
     if not stripped or len(stripped) > MAX_HEADING_CHARS:
         return False
+    if inline.links or stripped.startswith("[") or "|" in stripped or "](" in stripped:
+        return False  # a link or image (whole or cut), a bracketed line, a row of cells
     if _SENTENCE_END.search(stripped) or _NOT_HEADING_TEXT.search(stripped):
         return False
     if _TWO_SENTENCES.search(stripped):
@@ -145,10 +145,10 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
                 previous_parent = None
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        text = block.text
-        if i == title_index or (title_index is not None and text == blocks[title_index].text  # type: ignore[union-attr]
-                                and i - title_index <= TITLE_REPEAT_WINDOW):
-            out.append(HeadingBlock(text, TITLE_LEVEL, block.line_start, block.line_end, marked=False))
+        text = block.inline.text
+        if i == title_index or (title_index is not None and i - title_index <= TITLE_REPEAT_WINDOW
+                                and text == _clean(blocks[title_index])):
+            out.append(replace(block, level=TITLE_LEVEL))
             previous_parent = None
             continue
         is_parent = _is_section_heading(following)
@@ -167,7 +167,7 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
             section_level = level
             sibling_level = level + 1 if is_parent else level
             previous_parent = level if is_parent else None
-        out.append(HeadingBlock(text, level, block.line_start, block.line_end, marked=False))
+        out.append(replace(block, level=level))
     return out
 
 
@@ -176,7 +176,7 @@ def _title_index(blocks: Sequence[Block]) -> int | None:
     where none stands above it, the heading right below it that the page prints twice
     ("Name Jan 14, 2026 312", the title, a teaser, the title again)."""
     byline = next((i for i, b in enumerate(blocks)
-                   if isinstance(b, ParagraphBlock) and BYLINE.match(b.text)), None)
+                   if isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text)), None)
     if byline is None:
         return None
     for i in range(byline - 1, -1, -1):
@@ -186,20 +186,25 @@ def _title_index(blocks: Sequence[Block]) -> int | None:
             break
     below = byline + 1
     if below < len(blocks) and isinstance(blocks[below], HeadingBlock):
-        title = blocks[below].text  # type: ignore[union-attr]
+        title = _clean(blocks[below])
         later = (b for b in blocks[below + 1:below + 1 + TITLE_REPEAT_WINDOW])
-        if any(isinstance(b, HeadingBlock) and b.text == title for b in later):
+        if any(isinstance(b, HeadingBlock) and _clean(b) == title for b in later):
             return below
     return None
 
 
 def _is_section_heading(block: Block | None) -> bool:
     """A following heading that would make the current one its parent."""
-    return isinstance(block, HeadingBlock) and not _INTRO_HEADING.search(block.text)
+    return isinstance(block, HeadingBlock) and not _INTRO_HEADING.search(block.inline.text)
+
+
+def _clean(block: Block) -> str:
+    return "" if isinstance(block, TableBlock) else block.inline.text
 
 
 def _is_heading_block(block: Block) -> bool:
-    return isinstance(block, ParagraphBlock) and is_heading_text(_unbold(block.text))
+    return isinstance(block, ParagraphBlock) and "\n" not in block.text.strip() \
+        and is_heading(block.inline)
 
 
 def _continues_field(blocks: Sequence[Block], i: int) -> bool:
@@ -207,21 +212,14 @@ def _continues_field(blocks: Sequence[Block], i: int) -> bool:
     ("Address: 3281 E Guasti Rd" / "Ontario, CA 91761" / "Phone: ...")."""
     def is_field(j: int) -> bool:
         block = blocks[j] if 0 <= j < len(blocks) else None
-        return isinstance(block, ParagraphBlock) and field_label(block.text) is not None
+        return isinstance(block, ParagraphBlock) and field_label(block.inline.text) is not None
 
     return is_field(i - 1) and (i + 1 == len(blocks) or is_field(i + 1))
 
 
 def _inferred(block: Block) -> HeadingBlock:
     assert isinstance(block, ParagraphBlock)
-    return HeadingBlock(_unbold(block.text).strip(), TOP_LEVEL, block.line_start, block.line_end,
-                        marked=False)
-
-
-def _unbold(text: str) -> str:
-    """The phrase of a bold-only paragraph, else the text as it is."""
-    match = _BOLD_ONLY.match(text)
-    return match["text"] if match is not None else text
+    return HeadingBlock(block.text.strip(), TOP_LEVEL, block.line_start, block.line_end, marked=False)
 
 
 def _bold_paragraphs_as_headings(blocks: Sequence[Block]) -> list[Block]:
@@ -231,9 +229,8 @@ def _bold_paragraphs_as_headings(blocks: Sequence[Block]) -> list[Block]:
     for block in blocks:
         if isinstance(block, HeadingBlock):
             level = block.level
-        elif (isinstance(block, ParagraphBlock) and _BOLD_ONLY.match(block.text)
-              and is_heading_text(_unbold(block.text))):
-            block = HeadingBlock(_unbold(block.text).strip(), min(level + 1, MAX_HEADING_LEVEL),
+        elif isinstance(block, ParagraphBlock) and block.inline.strong_only and _is_heading_block(block):
+            block = HeadingBlock(block.text.strip(), min(level + 1, MAX_HEADING_LEVEL),
                                  block.line_start, block.line_end, marked=False)
         out.append(block)
     return out

@@ -156,6 +156,9 @@ def _stands_alone(lines: Sequence[str], k: int, width: int) -> bool:
     line = lines[k].rstrip()
     if line[:1].isspace() or line[:1].islower():
         return False  # a hanging indent carries on a list item; a lower-case word, a sentence
+    above = lines[k - 1]
+    if above.count("[") > above.count("]") or above.count("(") > above.count(")"):
+        return False  # the line above left a bracket open: this line closes it
     after = lines[k + 1] if k + 1 < len(lines) else ""
     full = _continues(after) and _is_full(line, after, width)
     return (bool(_FINISHED.search(_strip_markers(lines[k - 1].rstrip())))
@@ -210,8 +213,10 @@ def _is_prose(line: str) -> bool:
 def _continues(line: str) -> bool:
     """A line that may continue the one above: text that does not open a block of its own
     (a list item, a known "Label:" field such as "Author:" or "Caption:", a "Q1:" line)."""
-    return (_is_prose(line) and not _LIST_START.match(line) and field_label(line) is None
-            and not QA_LINE.match(line))
+    if not _is_prose(line) or _LIST_START.match(line):
+        return False
+    text = clean_inline(line).text
+    return field_label(text) is None and not QA_LINE.match(text)
 
 
 def _is_full(line: str, following: str, width: int) -> bool:

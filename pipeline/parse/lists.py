@@ -15,9 +15,9 @@ from dataclasses import replace
 from pipeline.blocks import Block, ListItemBlock
 
 # "- Intervention Arms:" with nothing after the colon is a label that owns the items after it.
-_LABEL_ONLY = re.compile(r"^\s*(?:\*\*)?[A-Za-z][^:\n]{0,60}:(?:\*\*)?\s*$")
+_LABEL_ONLY = re.compile(r"^\s*[A-Za-z][^:\n]{0,60}:\s*$")
 # A "Label: value" item: it ends the run of items a bare label owns.
-_FIELD_LABEL = re.compile(r"^\s*(?:\*\*)?[A-Za-z][A-Za-z0-9 /&()'-]{0,60}:(?:\*\*)?(?:\s|$)")
+_FIELD_LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'-]{0,60}:(?:\s|$)")
 
 
 def nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
@@ -30,11 +30,11 @@ def nest_under_labels(blocks: list[Block]) -> Iterator[Block]:
             continue
         if owner_depth is not None and (
             block.depth < owner_depth
-            or (block.depth == owner_depth and _FIELD_LABEL.match(block.text))
+            or (block.depth == owner_depth and _FIELD_LABEL.match(block.inline.text))
         ):
             owner_depth = None
         if owner_depth is not None and block.depth == owner_depth:
             block = replace(block, depth=block.depth + 1)
-        elif _LABEL_ONLY.match(block.text):
+        elif _LABEL_ONLY.match(block.inline.text):
             owner_depth = block.depth
         yield block
