@@ -102,9 +102,9 @@ def render(text: str, suffix: str, rng: random.Random, html_only: bool) -> tuple
     if fmt == "html":
         return text, ".html"
     if roll < SHARE_MARKDOWN:
-        return to_markdown(parse(text, fmt)), ".md"
+        return to_markdown(parse(text, fmt).blocks), ".md"
     if html_only or roll < SHARE_MARKDOWN + SHARE_HTML:
-        return to_html(to_markdown(parse(text, fmt))), ".html"
+        return to_html(to_markdown(parse(text, fmt).blocks)), ".html"
     return text, suffix
 
 

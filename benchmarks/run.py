@@ -171,7 +171,7 @@ def stage_split(files: list[Path]) -> dict[str, float]:
         decoded = decode(data)
         fmt = sniff_format(decoded.text, path.suffix)
         t1 = time.perf_counter()
-        blocks = parse(decoded.text, fmt)
+        blocks = parse(decoded.text, fmt).blocks
         t2 = time.perf_counter()
         source = SourceInfo(f"sources/{path.name}", "0" * 64, fmt, decoded.encoding, path.stem, len(data))
         normalized = normalize(ParsedDoc(source, tuple(blocks)))

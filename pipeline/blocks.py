@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.errors import Issue
 from pipeline.inline import Inline, clean_inline
 
 
@@ -97,3 +98,11 @@ def lines_of(text: str) -> tuple[Inline, ...]:
 
 Block = HeadingBlock | ParagraphBlock | TableBlock | ListItemBlock
 TextBlock = HeadingBlock | ParagraphBlock | ListItemBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What a parser read: the blocks, and what it could not read for sure (kept as text)."""
+
+    blocks: tuple[Block, ...]
+    issues: tuple[Issue, ...] = ()

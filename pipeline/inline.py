@@ -196,6 +196,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     """A citation marker at the current position becomes a "citation" token."""
     if state.src[state.pos] not in "[\\^" or not state.env.get("citations", True):
         return False
+    if state.pos and state.src[state.pos - 1] == "]" and not (
+            state.tokens and state.tokens[-1].type == "citation"):
+        return False  # "[Get Quote][1]": the label of a reference-style link, not a citation
     match = _CITATION.match(state.src, state.pos)
     if match is None:
         return False

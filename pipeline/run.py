@@ -39,10 +39,11 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
         if fmt in FRONT_MATTER_FORMATS:
             front_matter, text, issues = split_front_matter(text)
         try:
-            blocks = parse(text, fmt)
+            parsed = parse(text, fmt)
         except UnknownFormatError as exc:
             raise DocumentError(Issue("parse", "error", f"{exc}; this format is not supported")) from None
-        return validate(normalize(ParsedDoc(source, tuple(blocks), front_matter, issues)))
+        return validate(normalize(ParsedDoc(source, parsed.blocks, front_matter,
+                                            (*issues, *parsed.issues))))
     except DocumentError as exc:
         return refused(source_path, exc.issue, sha256, len(data))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,12 +13,13 @@ from pipeline.blocks import HeadingBlock, ListItemBlock, TableBlock
 from pipeline.decode import decode, sniff_format
 from pipeline.parse import UnknownFormatError, parse
 from pipeline.parse.headings import is_heading_text
-from tests.conftest import SEED, read_cases, source_params
+from pipeline.parse.layout import wrap_width
+from tests.conftest import SEED, SOURCES, read_cases, source_params
 
 
 def parse_file(path: Path) -> list[object]:
     decoded = decode(path.read_bytes())
-    return parse(decoded.text, sniff_format(decoded.text, path.suffix))
+    return list(parse(decoded.text, sniff_format(decoded.text, path.suffix)).blocks)
 
 
 @pytest.mark.parametrize("path", source_params())
@@ -60,19 +62,19 @@ HEADING_LEVEL_CASES = [
 
 @pytest.mark.parametrize(("text", "outline"), HEADING_LEVEL_CASES)
 def test_heading_levels(text: str, outline: list[tuple[str, int]]) -> None:
-    headings = [(b.text, b.level) for b in parse(text, "text") if isinstance(b, HeadingBlock)]
+    headings = [(b.text, b.level) for b in parse(text, "text").blocks if isinstance(b, HeadingBlock)]
     assert headings == outline
 
 
 def test_flat_arms_nest_under_their_label() -> None:
     text = "- Design: d\n- Intervention Arms:\n - Arm one.\n - Arm two.\n- Results: r\n"
-    items = [(b.text, b.depth) for b in parse(text, "text") if isinstance(b, ListItemBlock)]
+    items = [(b.text, b.depth) for b in parse(text, "text").blocks if isinstance(b, ListItemBlock)]
     assert items == [("Design: d", 0), ("Intervention Arms:", 0), ("Arm one.", 1),
                      ("Arm two.", 1), ("Results: r", 0)]
 
 
 def test_numbered_bullet_is_one_item_with_its_number() -> None:
-    items = [b for b in parse("- 1. Title [a.org]\n- 2. Other [b.org]\n", "text")
+    items = [b for b in parse("- 1. Title [a.org]\n- 2. Other [b.org]\n", "text").blocks
              if isinstance(b, ListItemBlock)]
     assert [(b.number, b.text, b.depth) for b in items] == [
         (1, "Title [a.org]", 0), (2, "Other [b.org]", 0)]
@@ -89,3 +91,75 @@ def test_seed_tables_keep_their_lines() -> None:
 def test_unknown_format_is_a_named_error() -> None:
     with pytest.raises(UnknownFormatError):
         parse("text", "pdf")
+
+
+# --- layouts: where one block ends and the next begins -----------------------------------
+
+PARAGRAPH = ("Arylboronic acids lose water on standing and partly convert to the cyclic trimeric "
+             "anhydride, the boroxine. Because the boroxine carries less mass per aryl group, an "
+             "assay calculated for the free acid reads high, and the material is still usable.")
+
+
+def blocks_of(text: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.inline.text) for b in parse(text, "text").blocks
+            if not isinstance(b, TableBlock)]
+
+
+@pytest.mark.parametrize("width", [60, 72, 100])
+def test_hard_wrapping_is_detected_at_its_width(width: int) -> None:
+    text = "\n\n".join([textwrap.fill(PARAGRAPH, width), textwrap.fill(PARAGRAPH[::-1], width)])
+    found = wrap_width(text.split("\n"))
+    assert found is not None and width - 10 <= found <= width
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if "compact" in p.name or p.name.startswith("101")],
+                         ids=lambda p: p.name)
+def test_whole_line_layouts_are_not_taken_for_wrapped(path: Path) -> None:
+    assert wrap_width(decode(path.read_bytes()).text.split("\n")) is None
+
+
+def test_compact_lines_are_blocks_of_their_own() -> None:
+    text = "Results\nThe assay read high.[1]\n- first item\nA paragraph after the list.\n"
+    assert blocks_of(text) == [("heading", "Results"), ("paragraph", "The assay read high."),
+                               ("list_item", "first item"), ("paragraph", "A paragraph after the list.")]
+
+
+def test_wrapped_paragraph_and_list_item_are_joined() -> None:
+    item = "Chemical name: 1-[bis(dimethylamino)methylene]-1H-1,2,3-triazolo[4,5-b]pyridinium 3-oxide"
+    text = (textwrap.fill(PARAGRAPH, 72) + "\n\n"
+            + textwrap.fill("- " + item, 72, subsequent_indent="  ") + "\n"
+            + textwrap.fill("- " + PARAGRAPH, 72, subsequent_indent="  ") + "\n")
+    assert blocks_of(text) == [("paragraph", PARAGRAPH), ("list_item", item), ("list_item", PARAGRAPH)]
+
+
+def test_wrapped_text_keeps_fields_headings_and_labels_apart() -> None:
+    text = (textwrap.fill(PARAGRAPH, 72) + "\n"
+            "Clinical Translation: SOLO-1\n"
+            + textwrap.fill(PARAGRAPH, 72) + "\n"
+            "Caption: a figure's caption.\n"
+            "IUPAC Name\n"
+            "4-[(4-methylpiperazin-1-yl)methyl]-N-[4-methyl-3-[(4-pyridin-3-ylpyrimidin-2-yl)amino]phenyl]benzamide\n"
+            "Source PubChem\n")
+    kinds = blocks_of(text)
+    assert kinds[1] == ("heading", "Clinical Translation: SOLO-1")
+    assert kinds[3] == ("paragraph", "Caption: a figure's caption.")
+    assert [t for _, t in kinds[4:]] == [
+        "IUPAC Name",
+        "4-[(4-methylpiperazin-1-yl)methyl]-N-[4-methyl-3-[(4-pyridin-3-ylpyrimidin-2-yl)amino]phenyl]benzamide",
+        "Source PubChem"]
+
+
+def test_converter_breaks_join_words_and_end_blocks() -> None:
+    hyphenated = PARAGRAPH.replace("trimeric", "tri-meric")
+    width = next(w for w in range(50, 90)
+                 if any(line.endswith("tri-") for line in textwrap.wrap(hyphenated, w)))
+    hard_break = textwrap.fill(PARAGRAPH, width).replace("\n", "\\\n", 1)  # pandoc's "\" break
+    text = textwrap.fill(hyphenated, width) + "\n\n" + hard_break
+    first, second, *rest = blocks_of(text)
+    assert first == ("paragraph", PARAGRAPH.replace("trimeric", "tri-meric"))
+    assert second[1] + " " + rest[0][1] == PARAGRAPH  # the hard break ends its line's block
+
+
+def test_lone_list_marker_takes_the_next_line() -> None:
+    assert blocks_of("- HABA reagent\n-\nUV-Vis spectrophotometer\n") == [
+        ("list_item", "HABA reagent"), ("list_item", "UV-Vis spectrophotometer")]

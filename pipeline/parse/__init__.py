@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.blocks import Block
+from pipeline.blocks import Parsed
 from pipeline.errors import DocumentError, Issue
 from pipeline.parse import html, text
 
-Parser = Callable[[str], list[Block]]
+Parser = Callable[[str], Parsed]
 
 # Text and Markdown share one parser: structure comes from the evidence in the text,
 # never from the format label (a dump saved as .md is still a dump).
@@ -23,7 +23,7 @@ class UnknownFormatError(ValueError):
     """No parser is registered for the format a source was sniffed as."""
 
 
-def parse(source_text: str, fmt: str) -> list[Block]:
+def parse(source_text: str, fmt: str) -> Parsed:
     """Parse decoded text in the named format into the block vocabulary."""
     try:
         parser = PARSERS[fmt]

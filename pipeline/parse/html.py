@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import Doctype, ProcessingInstruction
 
-from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, Parsed, TableBlock
 from pipeline.inline import markers_only
 from pipeline.parse.lists import nest_under_labels
 
@@ -45,10 +45,10 @@ _SPACE = re.compile(r"[ \t\r\f\v]+")
 _CAPTION_LABEL = re.compile(r"^\s*caption\s*:", re.I)
 
 
-def parse(text: str) -> list[Block]:
+def parse(text: str) -> Parsed:
     soup = BeautifulSoup(text, "html.parser")
     root = soup.body or soup
-    return list(nest_under_labels(list(_blocks(root))))
+    return Parsed(tuple(nest_under_labels(list(_blocks(root)))))
 
 
 def _blocks(container: Tag) -> Iterator[Block]:

@@ -84,7 +84,7 @@ class _Source:
             return i, list(nest_under_labels(blocks)) if depth == 0 else blocks
         if tok.type == "html_block":
             start, _ = _span(tok)
-            return i + 1, [_shifted(b, start - 1) for b in html.parse(tok.content)]
+            return i + 1, [_shifted(b, start - 1) for b in html.parse(tok.content).blocks]
         if tok.type in ("fence", "code_block"):
             start, end = _span(tok)
             return i + 1, [ParagraphBlock(tok.content.rstrip("\n"), start, end)]

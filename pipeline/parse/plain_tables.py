@@ -1,12 +1,13 @@
 """Tables that converters and browsers write without pipes: pandoc's simple, multiline and
-grid tables, and tab-separated rows.
+grid tables, tab-separated rows, and columns aligned by spaces (text-browser dumps).
 
 These are read from the lines before the Markdown tokenizer sees them, since
 CommonMark has no such tables. Each reader finds where its table starts and
 ends and slices the cells by the columns the table itself draws (the dash runs
-under a pandoc header, the ``+`` of a grid border, the tabs of a copied row),
-so no cell is invented and none is split by guesswork. Rows laid out only by
-aligned spaces, with no ruling to say where the columns are, stay text.
+under a pandoc header, the ``+`` of a grid border, the tabs of a copied row, the
+start columns of a header whose every row starts its cells at the same places),
+so no cell is invented and none is split by guesswork. Rows that look like a
+table but whose columns do not line up stay text, with a warning.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.blocks import TableBlock
+from pipeline.errors import Issue
 
 MIN_COLUMNS = 2  # one column is a list, not a table
 MIN_TSV_ROWS = 2  # a header and a row
+MIN_ALIGNED_ROWS = 3  # a header and two rows: fewer cannot show that columns line up
+MIN_UNREAD_CELLS = 3  # spaced-apart runs this many to a line, line after line, look like a table
 
 _DASH_RUNS = re.compile(r"-{2,}")
 _COLUMN_RULE = re.compile(r"^\s*-{2,}(?:\s+-{2,})+\s*$")  # "------ ------- -----"
@@ -27,6 +31,8 @@ _FULL_RULE = re.compile(r"^\s*-{3,}\s*$")  # the rule around a multiline table
 _GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+){2,}\s*$")
 _GRID_HEAD_BORDER = re.compile(r"^\s*\+(?:[=:]+\+)+\s*$")
 _GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")  # a cell: words one space apart
+_LIST_OR_PIPE = re.compile(r"^\s*(?:[-*+•]\s|\d{1,3}[.)]\s)|\|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +42,27 @@ class Found:
     end: int  # 0-based index after its last line
 
 
-def find_tables(lines: Sequence[str]) -> list[Found]:
-    """Every pipe-less table in ``lines``, in order, none overlapping."""
+def find_tables(lines: Sequence[str]) -> tuple[list[Found], list[Issue]]:
+    """Every pipe-less table in ``lines``, in order, none overlapping; and a warning for each
+    run of table-like rows whose columns could not be recovered."""
     found: list[Found] = []
+    issues: list[Issue] = []
     i = 0
     while i < len(lines):
         table = next((t for read in READERS if (t := read(lines, i)) is not None), None)
-        if table is None:
-            i += 1
+        if table is not None:
+            found.append(table)
+            i = table.end
             continue
-        found.append(table)
-        i = table.end
-    return found
+        end = misaligned_rows(lines, i)
+        if end is not None:
+            issues.append(Issue("parse", "warning",
+                                f"{end - i} lines look like table rows laid out by spaces, but their "
+                                "columns do not line up; they are kept as text", i + 1))
+            i = end
+            continue
+        i += 1
+    return found, issues
 
 
 def read_simple(lines: Sequence[str], i: int) -> Found | None:
@@ -134,12 +149,59 @@ def read_tab_separated(lines: Sequence[str], i: int) -> Found | None:
         end += 1
     if end - i < MIN_TSV_ROWS:
         return None
-    cells = [[c.strip() for c in lines[k].strip().split("\t")] for k in range(i, end)]
+    # A tab at either end is an empty cell at that end: strip spaces only.
+    cells = [[c.strip() for c in lines[k].strip(" \r").split("\t")] for k in range(i, end)]
     return _found(cells[0], cells[1:], list(range(i + 1, end)), i, end)
 
 
+def read_aligned(lines: Sequence[str], i: int) -> Found | None:
+    """Lines whose cells (text runs two or more spaces apart) start at the header's columns.
+
+    A row may leave a column empty; a cell that starts anywhere else means the columns
+    cannot be recovered from the layout, and the run stays text (``misaligned_rows``).
+    """
+    run = _aligned_run(lines, i)
+    if run is None:
+        return None
+    header = _cell_spans(lines[i])
+    starts = [start for start, _ in header]
+    rows: list[list[str]] = []
+    for k in range(i + 1, run):
+        cells = [""] * len(starts)
+        for start, text in _cell_spans(lines[k]):
+            if start not in starts:
+                return None
+            cells[starts.index(start)] = text
+        rows.append(cells)
+    return _found([text for _, text in header], rows, list(range(i + 1, run)), i, run)
+
+
+def misaligned_rows(lines: Sequence[str], i: int) -> int | None:
+    """End of a run of table-like lines starting at ``i`` (three or more cells each, spaced
+    apart) that no reader took: the columns did not line up. None when there is none."""
+    return _aligned_run(lines, i, min_cells=MIN_UNREAD_CELLS)
+
+
+def _aligned_run(lines: Sequence[str], i: int, min_cells: int = MIN_COLUMNS) -> int | None:
+    """End of the run of MIN_ALIGNED_ROWS or more lines from ``i`` with ``min_cells`` cells."""
+    if i > 0 and len(_cell_spans(lines[i - 1])) >= min_cells:
+        return None  # not the start of the run
+    end = i
+    while end < len(lines) and len(_cell_spans(lines[end])) >= min_cells \
+            and not _LIST_OR_PIPE.match(lines[end]):
+        end += 1
+    return end if end - i >= MIN_ALIGNED_ROWS else None
+
+
+def _cell_spans(line: str) -> list[tuple[int, str]]:
+    """Start column and text of each run of text two or more spaces apart."""
+    if "  " not in line.strip():
+        return []
+    return [(m.start(), m.group(0)) for m in _SPACED_CELL.finditer(line)]
+
+
 READERS: list[Callable[[Sequence[str], int], Found | None]] = [
-    read_grid, read_multiline, read_simple, read_tab_separated,
+    read_grid, read_multiline, read_simple, read_tab_separated, read_aligned,
 ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.blocks import Block, TableBlock
+from pipeline.blocks import Block, Parsed, TableBlock
 from pipeline.parse.headings import mark_headings
 from pipeline.parse.layout import Layout, relayout, wrap_width
 from pipeline.parse.markdown import read_blocks
@@ -24,10 +24,10 @@ from pipeline.parse.plain_tables import find_tables
 _TEXT_BULLET = re.compile(r"^([ \t]*)[\u2022\u25aa\u25e6\u2023\u00b7][ \t]+", re.M)
 
 
-def parse(text: str) -> list[Block]:
+def parse(text: str) -> Parsed:
     """Blocks of a text or Markdown guide, with source line numbers."""
     lines = _TEXT_BULLET.sub(r"\1- ", text).split("\n")
-    tables = find_tables(lines)
+    tables, issues = find_tables(lines)
     inside = {k for t in tables for k in range(t.start, t.end)}
     width = wrap_width([line for k, line in enumerate(lines) if k not in inside])
     blocks: list[Block] = []
@@ -37,7 +37,7 @@ def parse(text: str) -> list[Block]:
         blocks.append(table.block)
         position = table.end
     blocks.extend(_blocks(lines[position:], position + 1, width))
-    return mark_headings(blocks)
+    return Parsed(tuple(mark_headings(blocks)), tuple(issues))
 
 
 def _blocks(lines: list[str], first_line: int, width: int | None) -> list[Block]:
