@@ -47,6 +47,9 @@ _NOT_HEADING_TEXT = re.compile(r"https?://|www\.|\S@\S")
 _INTRO_HEADING = re.compile(
     r"(?::\s*$)|^(?:experimental\s+protocol|protocol|efficacy\s+data|table\s+\d+)\b", re.I
 )
+# The parts of a bench protocol, when it gives them headings of their own.
+_PROTOCOL_PART = re.compile(
+    r"^(?:materials?|reagents?|equipment|supplies|procedures?|steps|methods?)\b", re.I)
 # Document-level section names always sit at the top of the tree.
 _TOP_LEVEL_HEADING = re.compile(
     r"^(?:executive\s+summary|summary|conclusions?|references|bibliography|introduction"
@@ -129,7 +132,9 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
     - the heading nearest above the byline is the document title (level 1);
     - a document-level name (Summary, Conclusion, References, ...) is top level;
     - a heading that introduces a table or list (label ending in ':', an
-      "Experimental Protocol: ..." line) is a leaf one below the current section;
+      "Experimental Protocol: ..." line) is a leaf one below the current section,
+      unless the parts of a protocol follow it as headings (Materials, Procedure):
+      then they are its children, up to the first heading that is not such a part;
     - a heading directly followed by another (non-leaf) heading is its parent;
     - any other heading is a sibling of the last section that is not a leaf.
     """
@@ -138,6 +143,7 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
     sibling_level = TOP_LEVEL  # the level an ordinary heading gets here
     section_level = TITLE_LEVEL  # the level of the current (non-leaf) section
     previous_parent: int | None = None  # level of a parent heading directly above
+    parts_of: int | None = None  # level of a protocol heading whose parts follow as headings
     for i, block in enumerate(blocks):
         if not isinstance(block, HeadingBlock) or block.marked:
             out.append(block)
@@ -151,9 +157,15 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
             out.append(replace(block, level=TITLE_LEVEL))
             previous_parent = None
             continue
+        if parts_of is not None and _PROTOCOL_PART.match(text):
+            out.append(replace(block, level=min(parts_of + 1, MAX_HEADING_LEVEL)))
+            continue
+        parts_of = None
         is_parent = _is_section_heading(following)
         if _INTRO_HEADING.search(text):
             level = section_level + 1
+            if _PROTOCOL_PART.match(_next_heading_text(blocks, i)):
+                parts_of = level
         elif _TOP_LEVEL_HEADING.match(text):
             level = TOP_LEVEL
         elif previous_parent is not None:
@@ -196,6 +208,17 @@ def _title_index(blocks: Sequence[Block]) -> int | None:
 def _is_section_heading(block: Block | None) -> bool:
     """A following heading that would make the current one its parent."""
     return isinstance(block, HeadingBlock) and not _INTRO_HEADING.search(block.inline.text)
+
+
+def _next_heading_text(blocks: Sequence[Block], i: int) -> str:
+    """The clean text of the next heading after ``blocks[i]`` with only paragraphs between
+    (a protocol's introduction), else ""."""
+    for block in blocks[i + 1:]:
+        if isinstance(block, HeadingBlock):
+            return block.inline.text
+        if not isinstance(block, ParagraphBlock):
+            return ""
+    return ""
 
 
 def _clean(block: Block) -> str:
