@@ -39,7 +39,9 @@ def _exceptions() -> dict[tuple[str, str], set[str]]:
     for row in read_cases("layout_exceptions.md"):
         assert row["reason"].strip(), f"an exception needs its reason: {row}"
         assert row["kind"] == "lost", f"only a rendering's loss is an exception: {row}"
-        table.setdefault((row["rendering"], row["guide"]), set()).add(row["records"])
+        key = (row["rendering"], row["guide"])
+        assert key not in table, f"one row per rendering and guide: {key}"
+        table[key] = {r.strip() for r in row["records"].split(",")}
     return table
 
 
