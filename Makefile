@@ -23,7 +23,9 @@ run: $(STAMP) ## extract every guide in sources/ into outputs/; renew schemas/js
 	$(BIN)/python -m pipeline run; status=$$?; \
 	$(BIN)/python -m pipeline dictionary --write && exit $$status
 
-test: $(STAMP) ## run the whole test suite (snapshots are compared, never updated)
+test: $(STAMP) ## lint (ruff), types (mypy strict), then the whole test suite (snapshots compared, never updated)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 snapshots: $(STAMP) ## update the syrupy snapshots after a reviewed change; review the diff

@@ -147,7 +147,8 @@ def _summaries(found: list[Found], entries: dict[str, dict[str, Any]], out: Path
         entry = entries.get(source.source_path)
         old_json = out / DOCUMENTS_DIR / f"{entry['doc_id']}.json" if entry else None
         if (source.refusal is None and reusable(entry, source.sha256)
-                and (not entry or not entry.get("extracted_records") or old_json.is_file())):
+                and (not entry or not entry.get("extracted_records")
+                     or (old_json is not None and old_json.is_file()))):
             assert entry is not None
             by_path[source.source_path] = _from_entry(entry, old_json)
         elif source.refusal is not None:
@@ -530,7 +531,7 @@ def _unchanged(entries: dict[str, dict[str, Any]], out: Path) -> Outcome:
     return Outcome(len(entries), 0, failed, warnings, changed=False)
 
 
-def _tick(progress: tqdm, result: tuple[Summary, str | None], errors: int) -> int:
+def _tick(progress: tqdm[Any], result: tuple[Summary, str | None], errors: int) -> int:
     failed = int(result[0].failed)
     progress.update(1)
     progress.set_postfix(errors=errors + failed, refresh=False)

@@ -47,10 +47,11 @@ def _columns(json_schema: dict[str, Any], pa: Any) -> dict[str, Any]:
     kinds = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
     out: dict[str, Any] = {}
     for name, prop in json_schema["properties"].items():
-        option = next((o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"), {})
+        option: dict[str, Any] = next(
+            (o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"), {})
         if option.get("type") == "array":
             item = kinds.get(option.get("items", {}).get("type"), pa.string())
             out[name] = ("list", item)
         else:
-            out[name] = kinds.get(option.get("type"), pa.string())
+            out[name] = kinds.get(str(option.get("type")), pa.string())
     return out

@@ -35,7 +35,7 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
         source = SourceInfo(source_path, sha256, fmt, decoded.encoding, fallback_id(source_path),
                             len(data))
         front_matter: dict[str, object] = {}
-        text, issues = decoded.text, ()
+        text, issues = decoded.text, tuple[Issue, ...]()
         if fmt in FRONT_MATTER_FORMATS:
             front_matter, text, issues = split_front_matter(text)
         try:

@@ -174,11 +174,11 @@ def render(name: str, text: str, suffix: str, fields: dict[str, Any]) -> tuple[s
     pandoc GFM conversion, the Markdown a person saving the page would get.
     """
     if name in CONVERTERS:
-        convert, out_suffix = CONVERTERS[name]
-        return convert(to_html(text, suffix)), out_suffix
+        convert, converted_suffix = CONVERTERS[name]
+        return convert(to_html(text, suffix)), converted_suffix
     if suffix in (".html", ".htm"):
         text, suffix = pandoc("gfm")(text), ".md"
     if name == "markdown-front-matter":
         return with_front_matter(fields)(text), ".md"
-    transform, out_suffix = TEXT_RENDERINGS[name]
-    return transform(text), out_suffix or suffix
+    transform, new_suffix = TEXT_RENDERINGS[name]
+    return transform(text), new_suffix or suffix

@@ -75,6 +75,6 @@ def test_every_layout_gives_the_same_facts(path: Path, rendering: str) -> None:
 
 
 def test_exceptions_name_known_renderings_and_guides() -> None:
-    names = {p.values[0].name for p in source_params()}  # type: ignore[union-attr]
+    names = {p.values[0].name for p in source_params()}
     for rendering, guide in EXCEPTIONS:
         assert rendering in RENDERINGS and guide in names, (rendering, guide)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from pipeline.blocks import HeadingBlock, ListItemBlock, TableBlock
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, TableBlock
 from pipeline.decode import decode, sniff_format
 from pipeline.parse import UnknownFormatError, parse
 from pipeline.parse.headings import is_heading_text
@@ -17,14 +17,14 @@ from pipeline.parse.layout import wrap_width
 from tests.conftest import SEED, SOURCES, read_cases, source_params
 
 
-def parse_file(path: Path) -> list[object]:
+def parse_file(path: Path) -> list[Block]:
     decoded = decode(path.read_bytes())
     return list(parse(decoded.text, sniff_format(decoded.text, path.suffix)).blocks)
 
 
 @pytest.mark.parametrize("path", source_params())
 def test_parse_blocks_snapshot(path: Path, snapshot_json: SnapshotAssertion) -> None:
-    assert [asdict(b) for b in parse_file(path)] == snapshot_json  # type: ignore[call-overload]
+    assert [asdict(b) for b in parse_file(path)] == snapshot_json
 
 
 @pytest.mark.parametrize("case", read_cases("heading_lines.md"), ids=lambda c: c["line"][:40])

@@ -6,6 +6,8 @@ pipeline's output; line numbers refer to that file.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pipeline.run import extract
@@ -18,7 +20,7 @@ def seed() -> ValidatedDoc:
     return extract(SEED.read_bytes(), "sources/000_990584d1ff24284d.txt")
 
 
-def rows(doc: ValidatedDoc, stem: str) -> list[dict[str, object]]:
+def rows(doc: ValidatedDoc, stem: str) -> list[dict[str, Any]]:
     return [r.model_dump() for r in doc.records[stem]]
 
 

@@ -37,6 +37,7 @@ def extract_tables(draft: Draft) -> Draft:
         if notes_index is not None:
             locations.setdefault(notes_index, "paragraph")
         notes_block = draft.blocks[notes_index] if notes_index is not None else None
+        assert notes_block is None or isinstance(notes_block, ParagraphBlock)
         tables.append(
             Table(
                 table_id=f"{section_id or 'document'}-table-{per_section[section_id]}",

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.element import Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup
+from bs4.element import Comment, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, Parsed, TableBlock
 from pipeline.inline import markers_only
@@ -53,7 +53,7 @@ def parse(text: str) -> Parsed:
 
 def _blocks(container: Tag) -> Iterator[Block]:
     """The blocks in ``container``, in document order; loose inline runs become paragraphs."""
-    run: list[NavigableString | Tag] = []
+    run: list[PageElement] = []
     for child in container.children:
         if isinstance(child, Tag) and child.name in BLOCK_TAGS:
             yield from _loose_paragraph(run)
@@ -89,7 +89,7 @@ def _block(tag: Tag) -> Iterator[Block]:
         yield from _blocks(tag)
 
 
-def _loose_paragraph(run: list[NavigableString | Tag]) -> Iterator[Block]:
+def _loose_paragraph(run: list[PageElement]) -> Iterator[Block]:
     text = _fold("".join(_inline_node(node) for node in run))
     if text:
         first = next(n for n in run if _inline_node(n).strip())
