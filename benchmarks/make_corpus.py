@@ -41,9 +41,9 @@ def base_guides() -> list[tuple[str, str, str, str]]:
         doc = extract(path.read_bytes(), f"sources/{path.name}")
         if not doc.records:
             continue
-        meta = doc.records["documents"][0]
+        meta = doc.records.documents[0]
         bases.append((decode(path.read_bytes()).text, path.suffix,
-                      meta.compound_name or "", meta.catalog_number or ""))  # type: ignore[attr-defined]
+                      meta.compound_name or "", meta.catalog_number or ""))
     return bases
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Severity = Literal["error", "warning"]
-Stage = Literal["read", "decode", "parse", "normalize", "validate", "export", "internal"]
+from schemas.records import Severity, Stage
 
 
 @dataclass(frozen=True, slots=True)

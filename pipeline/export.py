@@ -43,12 +43,12 @@ def export(docs: Sequence[ValidatedDoc]) -> dict[str, bytes]:
         if stem == "errors":
             rows: Iterable[Record] = error_records(ordered)
         else:
-            rows = (r for d in ordered for r in d.records.get(stem, []))
+            rows = (r for d in ordered for r in d.records.of(stem))
         files[f"{stem}.csv"] = to_csv(rows, COLUMNS[stem])
     files["errors.jsonl"] = to_jsonl(error_records(ordered))
     for stem in RECORD_TYPES:
         if stem != "errors":
-            files[f"{stem}.jsonl"] = to_jsonl(r for d in ordered for r in d.records.get(stem, []))
+            files[f"{stem}.jsonl"] = to_jsonl(r for d in ordered for r in d.records.of(stem))
     for doc in ordered:
         if doc.records:
             files[f"{DOCUMENTS_DIR}/{doc.doc_id}.json"] = document_json(doc)
@@ -135,7 +135,7 @@ def document_json(doc: ValidatedDoc) -> bytes:
         if stem == "errors":
             body[stem] = [r.model_dump(mode="json") for r in error_records([doc])]
         else:
-            body[stem] = [r.model_dump(mode="json") for r in doc.records.get(stem, [])]
+            body[stem] = [r.model_dump(mode="json") for r in doc.records.of(stem)]
     return json_bytes(body)
 
 

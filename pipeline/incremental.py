@@ -222,11 +222,11 @@ def extract_task(task: tuple[int, Path, str, str]) -> tuple[Summary, str | None]
     if doc.records:
         json_path = Path(scratch) / f"{index}.json"
         json_path.write_bytes(document_json(doc))
-        rows = {stem: [csv_rows([r.__dict__ for r in doc.records[stem]], COLUMNS[stem]),
-                       "".join(jsonl_line(r) for r in doc.records[stem])]
+        rows = {stem: [csv_rows([r.__dict__ for r in doc.records.of(stem)], COLUMNS[stem]),
+                       "".join(jsonl_line(r) for r in doc.records.of(stem))]
                 for stem in RECORD_STEMS}
         json_path.with_suffix(".rows").write_text(json.dumps(rows), "utf-8")
-    counts = {stem: len(doc.records.get(stem, [])) for stem in RECORD_STEMS}
+    counts = {stem: len(doc.records.of(stem)) for stem in RECORD_STEMS}
     summary = Summary(source_path, doc.doc_id, doc.source_sha256, doc.size, doc.source_format,
                       doc.issues, counts, json_path, extracted=True)
     return summary, trace

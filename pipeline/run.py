@@ -20,6 +20,7 @@ from pipeline.parse import UnknownFormatError, parse
 from pipeline.parse.front_matter import split_front_matter
 from pipeline.sources import duplicate_id_issues, fallback_id
 from pipeline.validate import ValidatedDoc, validate
+from schemas.records import RecordSet
 
 FRONT_MATTER_FORMATS = frozenset({"text", "markdown"})  # HTML carries its fields in <meta>
 
@@ -58,7 +59,7 @@ def mark_duplicate_ids(docs: Iterable[ValidatedDoc]) -> list[ValidatedDoc]:
     """Two sources with one doc_id: both get an error and neither's records go out."""
     docs = list(docs)
     issues = duplicate_id_issues((d.doc_id, d.source_path) for d in docs)
-    return [replace(d, records={}, issues=(*d.issues, issues[d.source_path]))
+    return [replace(d, records=RecordSet(), issues=(*d.issues, issues[d.source_path]))
             if d.source_path in issues else d for d in docs]
 
 

@@ -1,14 +1,20 @@
-"""Record types of the output contract, one per CSV file.
+"""Record types of the output contract, one per CSV file, and how they relate.
 
 Every model is closed (``extra="forbid"``) and frozen; field order is column
-order. A change to any field is a change of ``SCHEMA_VERSION``: major for a
-removed or retyped column, minor for an added one.
+order. Each class also says, on itself, the file it fills (``stem``), its
+primary key, the key the change report matches records by, and its foreign
+keys: ``pipeline/contract.py`` reads them for validation, the change report,
+the data package, the data dictionary, Parquet and the JSON Schemas, so a
+column or a relation is written here once. A change to any field is a change of
+``SCHEMA_VERSION``: major for a removed or retyped column, minor for an added one.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,15 +34,47 @@ Location = Literal[
     "paragraph", "list item", "table cell", "table header", "protocol field", "procedure step",
     "faq", "caption", "heading",
 ]
+Stage = Literal["read", "decode", "parse", "normalize", "validate", "export", "internal"]
+Severity = Literal["error", "warning"]
+GuideKind = Literal["comparative guide", "technical guide", "application notes", "troubleshooting",
+                    "evidence card", "other"]
+SourceFormat = Literal["text", "markdown", "html"]
+ProtocolKind = Literal["trial", "procedure"]
 _PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """``fields`` of a record point to ``target_fields`` of a record of type ``target``."""
+
+    fields: tuple[str, ...]
+    target: str  # the target record type's stem
+    target_fields: tuple[str, ...]
+
+
+def _to_document() -> ForeignKey:
+    return ForeignKey(("doc_id",), "documents", ("doc_id",))
+
+
+def _to_section(field: str = "section_id") -> ForeignKey:
+    return ForeignKey(("doc_id", field), "sections", ("doc_id", "section_id"))
 
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    stem: ClassVar[str]  # the file it fills: <stem>.csv, <stem>.jsonl
+    primary_key: ClassVar[tuple[str, ...] | None]  # unique across the dataset; None: no key
+    change_key: ClassVar[tuple[str, ...]]  # how the change report matches old and new records
+    foreign_keys: ClassVar[tuple[ForeignKey, ...]] = ()
+
 
 class DocumentRecord(Record):
     """One row per guide: what it is, what it is about, where it came from."""
+    stem = "documents"
+    primary_key = ("doc_id",)
+    change_key = ("doc_id",)
+
     doc_id: DocId
     catalog_number: str | None = Field(description="Vendor catalog number, e.g. B560044.")
     title: str | None = Field(description="The guide's title.")
@@ -53,16 +91,13 @@ class DocumentRecord(Record):
     iupac_name: str | None = Field(description="IUPAC name.")
     inchi_key: str | None = Field(description="InChI Key.")
     smiles: str | None = Field(description="SMILES string.")
-    guide_kind: Literal[
-        "comparative guide", "technical guide", "application notes", "troubleshooting",
-        "evidence card", "other",
-    ] = Field(description="What the guide calls itself in its title.")
+    guide_kind: GuideKind = Field(description="What the guide calls itself in its title.")
     language: str | None = Field(
         description="Language of the head labels (en, es, de, fr, zh, ja); the body is English."
     )
     source_path: str = Field(description="Source file path relative to the working directory.")
     source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the source bytes.")
-    source_format: Literal["text", "markdown", "html"] = Field(description="Parser that read it.")
+    source_format: SourceFormat = Field(description="Parser that read it.")
     encoding: str = Field(
         description="Encoding the source bytes were decoded from: utf-8, utf-8-sig (with a BOM) "
         "or the detected legacy encoding (e.g. cp1252)."
@@ -77,6 +112,11 @@ class DocumentRecord(Record):
 
 class SectionRecord(Record):
     """The section tree; the title line is the document, not a section."""
+    stem = "sections"
+    primary_key = ("doc_id", "section_id")
+    change_key = ("doc_id", "section_id")
+    foreign_keys = (_to_document(), _to_section("parent_id"))
+
     doc_id: DocId
     section_id: str = Field(min_length=1, description="Slug of the title, unique in the document.")
     parent_id: str | None = Field(description="Enclosing section; empty at the top level.")
@@ -88,6 +128,11 @@ class SectionRecord(Record):
 
 class TableRecord(Record):
     """One row per table: its place, title, shape and legend."""
+    stem = "tables"
+    primary_key = ("doc_id", "table_id")
+    change_key = ("doc_id", "table_id")
+    foreign_keys = (_to_document(), _to_section())
+
     doc_id: DocId
     table_id: str = Field(min_length=1, description="<section_id>-table-<n>, n counting in the section.")
     section_id: str | None = Field(description="Section holding the table.")
@@ -101,6 +146,11 @@ class TableRecord(Record):
 
 class TableCellRecord(Record):
     """One row per body cell, the row-label column included, with its typed value."""
+    stem = "table_cells"
+    primary_key = ("doc_id", "table_id", "row_index", "col_index")
+    change_key = ("doc_id", "table_id", "row_label", "column_label")  # survives a moved row
+    foreign_keys = (ForeignKey(("doc_id", "table_id"), "tables", ("doc_id", "table_id")),)
+
     doc_id: DocId
     table_id: str = Field(min_length=1, description="Table the cell belongs to.")
     row_index: int = Field(ge=0, description="0-based body row.")
@@ -140,9 +190,14 @@ class TableCellRecord(Record):
 
 class ProtocolRecord(Record):
     """A trial protocol (Objective/Design/... fields) or a procedure (numbered steps)."""
+    stem = "protocols"
+    primary_key = ("doc_id", "protocol_id")
+    change_key = ("doc_id", "protocol_id")
+    foreign_keys = (_to_document(), _to_section())
+
     doc_id: DocId
     protocol_id: str = Field(min_length=1, description="<section_id>-protocol-<n>.")
-    protocol_kind: Literal["trial", "procedure"] = Field(
+    protocol_kind: ProtocolKind = Field(
         description="trial: Objective/Design/Population/... fields; procedure: numbered steps."
     )
     section_id: str | None = Field(description="Section holding the protocol.")
@@ -165,6 +220,11 @@ class ProtocolRecord(Record):
 
 class ProtocolArmRecord(Record):
     """The intervention arms listed under a trial protocol."""
+    stem = "protocol_arms"
+    primary_key = ("doc_id", "protocol_id", "arm_index")
+    change_key = ("doc_id", "protocol_id", "arm_index")
+    foreign_keys = (ForeignKey(("doc_id", "protocol_id"), "protocols", ("doc_id", "protocol_id")),)
+
     doc_id: DocId
     protocol_id: str = Field(min_length=1, description="Protocol the arm belongs to.")
     arm_index: int = Field(ge=1, description="1-based position of the arm.")
@@ -174,6 +234,11 @@ class ProtocolArmRecord(Record):
 
 class ReferenceRecord(Record):
     """Numbered references, with their parts where the item states them."""
+    stem = "references"
+    primary_key = ("doc_id", "number")
+    change_key = ("doc_id", "number")
+    foreign_keys = (_to_document(),)
+
     doc_id: DocId
     number: int = Field(ge=1, description="Reference number as listed.")
     reference_id: str = Field(min_length=1, description="<doc_id>#<number>: one key for the "
@@ -192,6 +257,11 @@ class ReferenceRecord(Record):
 
 class ProcedureStepRecord(Record):
     """The numbered steps of a procedure."""
+    stem = "procedure_steps"
+    primary_key = ("doc_id", "protocol_id", "step_number")
+    change_key = ("doc_id", "protocol_id", "step_number")
+    foreign_keys = (ForeignKey(("doc_id", "protocol_id"), "protocols", ("doc_id", "protocol_id")),)
+
     doc_id: DocId
     protocol_id: str = Field(min_length=1, description="Procedure (protocol of kind procedure).")
     step_number: int = Field(ge=1, description="Step number as written.")
@@ -202,6 +272,11 @@ class ProcedureStepRecord(Record):
 
 class FaqRecord(Record):
     """Question-and-answer pairs of troubleshooting pages."""
+    stem = "faqs"
+    primary_key = ("doc_id", "faq_id")
+    change_key = ("doc_id", "faq_id")
+    foreign_keys = (_to_document(), _to_section())
+
     doc_id: DocId
     faq_id: str = Field(min_length=1, description="<section_id>-faq-<n>.")
     section_id: str | None = Field(description="Section holding the question.")
@@ -213,6 +288,13 @@ class FaqRecord(Record):
 
 class CitationRecord(Record):
     """One row per citation marker in the text, in document order."""
+    stem = "citations"
+    primary_key = ("doc_id", "ordinal")
+    change_key = ("doc_id", "ordinal")
+    # The reference is a single-field key: a citation of a missing reference leaves it empty.
+    foreign_keys = (_to_document(), ForeignKey(("reference_id",), "references", ("reference_id",)),
+                    _to_section())
+
     doc_id: DocId
     ordinal: int = Field(ge=1, description="Position of the marker in the document, from 1.")
     number: int = Field(ge=1, description="Reference number cited.")
@@ -227,6 +309,11 @@ class CitationRecord(Record):
 
 class FigureRecord(Record):
     """One row per figure caption."""
+    stem = "figures"
+    primary_key = ("doc_id", "figure_id")
+    change_key = ("doc_id", "figure_id")
+    foreign_keys = (_to_document(), _to_section())
+
     doc_id: DocId
     figure_id: str = Field(min_length=1, description="<section_id>-figure-<n>.")
     section_id: str | None = Field(description="Section holding the figure.")
@@ -237,30 +324,58 @@ class FigureRecord(Record):
 
 class ErrorRecord(Record):
     """Every problem found: errors withhold a document's records, warnings do not."""
+    stem = "errors"
+    primary_key = None  # one document may have the same problem on several lines
+    change_key = ("doc_id", "source_path", "stage", "severity", "message")
+
     doc_id: str = Field(description="Document the problem is in (file name when no id could be read).")
     source_path: str = Field(description="Source file path relative to the working directory.")
-    stage: Literal["read", "decode", "parse", "normalize", "validate", "export", "internal"] = Field(
+    stage: Stage = Field(
         description="Where it was found; internal marks a pipeline bug, not a document problem."
     )
     line: int | None = Field(ge=1, description="Source line, where one applies.")
-    severity: Literal["error", "warning"] = Field(
+    severity: Severity = Field(
         description="error: the document's records are withheld; warning: kept but doubtful."
     )
     message: str = Field(min_length=1, description="What is wrong, in words a person can act on.")
 
 
 # File stem -> record type, in the order the files are described.
-RECORD_TYPES: dict[str, type[Record]] = {
-    "documents": DocumentRecord,
-    "sections": SectionRecord,
-    "tables": TableRecord,
-    "table_cells": TableCellRecord,
-    "protocols": ProtocolRecord,
-    "protocol_arms": ProtocolArmRecord,
-    "procedure_steps": ProcedureStepRecord,
-    "faqs": FaqRecord,
-    "references": ReferenceRecord,
-    "citations": CitationRecord,
-    "figures": FigureRecord,
-    "errors": ErrorRecord,
-}
+RECORD_TYPES: dict[str, type[Record]] = {model.stem: model for model in (
+    DocumentRecord, SectionRecord, TableRecord, TableCellRecord, ProtocolRecord,
+    ProtocolArmRecord, ProcedureStepRecord, FaqRecord, ReferenceRecord, CitationRecord,
+    FigureRecord, ErrorRecord,
+)}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSet:
+    """One document's records, a tuple per record type (its problems go to errors apart)."""
+
+    documents: tuple[DocumentRecord, ...] = ()
+    sections: tuple[SectionRecord, ...] = ()
+    tables: tuple[TableRecord, ...] = ()
+    table_cells: tuple[TableCellRecord, ...] = ()
+    protocols: tuple[ProtocolRecord, ...] = ()
+    protocol_arms: tuple[ProtocolArmRecord, ...] = ()
+    procedure_steps: tuple[ProcedureStepRecord, ...] = ()
+    faqs: tuple[FaqRecord, ...] = ()
+    references: tuple[ReferenceRecord, ...] = ()
+    citations: tuple[CitationRecord, ...] = ()
+    figures: tuple[FigureRecord, ...] = ()
+
+    def of(self, stem: str) -> tuple[Record, ...]:
+        """The records of one type, by its stem; none for a type the set does not hold."""
+        records: tuple[Record, ...] = getattr(self, stem, ())
+        return records
+
+    def items(self) -> Iterator[tuple[str, tuple[Record, ...]]]:
+        """(stem, records) for every record type, in file order."""
+        return ((stem, self.of(stem)) for stem in RECORD_STEMS)
+
+    def __bool__(self) -> bool:
+        return bool(self.documents)
+
+
+# The record types a document's RecordSet holds, in file order.
+RECORD_STEMS: tuple[str, ...] = tuple(stem for stem in RECORD_TYPES if stem != "errors")

@@ -185,5 +185,5 @@ def test_hostile_html_exports_nothing_it_hides(mixed_run: Run) -> None:
 
 def test_cut_guide_keeps_what_was_read() -> None:
     doc = extract(BROKEN["cut.txt"], "sources/cut.txt")
-    assert len(doc.records["tables"]) == 1  # the first table, complete before the cut
+    assert len(doc.records.tables) == 1  # the first table, complete before the cut
     assert not doc.failed

@@ -25,7 +25,7 @@ def run(name: str) -> ValidatedDoc:
 
 
 def rows(doc: ValidatedDoc, stem: str) -> list[dict[str, Any]]:
-    return [r.model_dump() for r in doc.records[stem]]
+    return [r.model_dump() for r in doc.records.of(stem)]
 
 
 def document(name: str) -> dict[str, Any]:
@@ -56,20 +56,20 @@ def _substitute(value: Any, pairs: list[tuple[str, str]]) -> Any:
 @pytest.mark.parametrize("path", source_params())
 def test_no_rule_keys_on_file_name_compound_or_catalog_number(path: Path) -> None:
     original = extract(path.read_bytes(), f"sources/{path.name}")
-    doc = original.records["documents"][0]
-    names = [n for n in (doc.compound_name, doc.catalog_number) if n]  # type: ignore[attr-defined]
+    doc = original.records.documents[0]
+    names = [n for n in (doc.compound_name, doc.catalog_number) if n]
     pairs = sorted({(v, _disguise(v)) for n in names for v in (n, n.lower(), n.upper(), n.title())},
                    key=lambda p: -len(p[0]))
     text = path.read_bytes().decode("utf-8")
     renamed = extract(_substitute(text, pairs).encode("utf-8"), f"sources/renamed{path.suffix}")
-    if doc.catalog_number is None:  # type: ignore[attr-defined]
-        pairs.append((doc.doc_id, "renamed"))  # type: ignore[attr-defined]  # named after its file
+    if doc.catalog_number is None:
+        pairs.append((doc.doc_id, "renamed"))  # named after its file
     assert renamed.records, renamed.issues
     for stem, records in original.records.items():
         expected = [{k: _substitute(v, pairs) for k, v in r.model_dump().items()
                      if k not in SOURCE_FIELDS} for r in records]
         got = [{k: v for k, v in r.model_dump().items() if k not in SOURCE_FIELDS}
-               for r in renamed.records[stem]]
+               for r in renamed.records.of(stem)]
         assert got == expected, stem
     assert [i.message for i in renamed.issues] == [_substitute(i.message, pairs)
                                                    for i in original.issues]

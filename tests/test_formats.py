@@ -69,7 +69,7 @@ def assert_same_in_cp1252(text: str, name: str) -> None:
     utf8 = extract(text.encode("utf-8"), f"sources/{name}")
     legacy = extract(text.encode("cp1252"), f"sources/{name}")
     assert utf8.records and legacy.records
-    assert legacy.records["documents"][0].encoding.startswith("cp125")  # type: ignore[attr-defined]
+    assert legacy.records.documents[0].encoding.startswith("cp125")
     assert comparable(legacy) == comparable(utf8)
 
 
@@ -77,8 +77,8 @@ def test_txt_file_holding_html_is_read_as_html() -> None:
     page = b"<!DOCTYPE html><html><body><h1>A Title</h1><p>Author: Team. Date: May 2025</p>" \
            b"<h2>Results</h2><p>Text.</p></body></html>"
     doc = extract(page, "sources/page.txt")
-    assert doc.records["documents"][0].source_format == "html"  # type: ignore[attr-defined]
-    assert doc.records["documents"][0].title == "A Title"  # type: ignore[attr-defined]
+    assert doc.records.documents[0].source_format == "html"
+    assert doc.records.documents[0].title == "A Title"
 
 
 def test_html_page_chrome_is_not_read() -> None:
@@ -92,9 +92,9 @@ def test_html_page_chrome_is_not_read() -> None:
         "<h2>References</h2><ol><li>A reference [a.org]</li></ol></body></html>"
     )
     doc = extract(page.encode("utf-8"), "sources/page.html")
-    assert doc.records["documents"][0].title == "Real Title"  # type: ignore[attr-defined]
-    assert [c.number for c in doc.records["citations"]] == [1]  # type: ignore[attr-defined]
-    texts = [str(v) for rows in doc.records.values() for r in rows for v in r.model_dump().values()]
+    assert doc.records.documents[0].title == "Real Title"
+    assert [c.number for c in doc.records.citations] == [1]
+    texts = [str(v) for _, rows in doc.records.items() for r in rows for v in r.model_dump().values()]
     for chrome in ("Shop title", "Home", "Custom synthesis", "somewhere", "var x"):
         assert not any(chrome in t for t in texts), chrome
 
@@ -103,10 +103,10 @@ def test_html_page_chrome_is_not_read() -> None:
 def test_crlf_and_bom_keep_line_numbers(path: Path) -> None:
     original = extract(path.read_bytes(), f"sources/{path.name}")
     other = extract(as_crlf_bom(path), f"sources/{path.name}")
-    assert other.records["documents"][0].encoding == "utf-8-sig"  # type: ignore[attr-defined]
+    assert other.records.documents[0].encoding == "utf-8-sig"
     for stem, rows in original.records.items():
-        assert [r.model_dump() for r in other.records[stem]] == [
-            r.model_dump() | ({"source_sha256": other.records[stem][0].source_sha256,  # type: ignore[attr-defined]
+        assert [r.model_dump() for r in other.records.of(stem)] == [
+            r.model_dump() | ({"source_sha256": other.records.documents[0].source_sha256,
                                "encoding": "utf-8-sig"} if stem == "documents" else {})
             for r in rows
         ]
@@ -117,6 +117,6 @@ def test_html_line_numbers_are_the_page_lines() -> None:
            b"<table>\n<tr><th>Kinase</th><th>IC50 (nM)</th></tr>\n<tr><td>JAK1</td><td>5.9</td></tr>\n" \
            b"</table>\n</body>\n</html>\n"
     doc = extract(page, "sources/page.html")
-    assert [(s.title, s.line_start) for s in doc.records["sections"]] == [("Data", 5)]  # type: ignore[attr-defined]
-    assert doc.records["tables"][0].line_start == 6  # type: ignore[attr-defined]
-    assert {c.line for c in doc.records["table_cells"]} == {8}  # type: ignore[attr-defined]
+    assert [(s.title, s.line_start) for s in doc.records.sections] == [("Data", 5)]
+    assert doc.records.tables[0].line_start == 6
+    assert {c.line for c in doc.records.table_cells} == {8}

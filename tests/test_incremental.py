@@ -181,7 +181,7 @@ def test_diff_command_gives_the_run_report(corpus: Path, capsys: pytest.CaptureF
 def test_ids_are_stable_across_edits(corpus: Path) -> None:
     def ids(doc_text: str) -> dict[str, set[str]]:
         doc = extract(doc_text.encode(), "sources/x.txt")
-        return {stem: {str(r.model_dump().get(key)) for r in doc.records[stem]}
+        return {stem: {str(r.model_dump().get(key)) for r in doc.records.of(stem)}
                 for stem, key in (("sections", "section_id"), ("tables", "table_id"),
                                   ("protocols", "protocol_id"), ("figures", "figure_id"))}
 

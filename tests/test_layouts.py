@@ -52,7 +52,7 @@ def rendered_facts(path: Path, rendering: str) -> tuple[dict[str, Any], dict[str
     """The original's facts and those of its rendering."""
     original = extract(path.read_bytes(), f"sources/{path.name}")
     assert original.records, original.issues
-    document = original.records["documents"][0]
+    document = original.records.documents[0]
     fields = {k: getattr(document, k) for k in FRONT_MATTER_FIELDS if getattr(document, k)}
     text, suffix = render(rendering, path.read_text("utf-8"), path.suffix, fields)
     other = extract(text.encode("utf-8"), f"sources/{path.stem}{suffix}")

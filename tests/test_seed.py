@@ -21,7 +21,7 @@ def seed() -> ValidatedDoc:
 
 
 def rows(doc: ValidatedDoc, stem: str) -> list[dict[str, Any]]:
-    return [r.model_dump() for r in doc.records[stem]]
+    return [r.model_dump() for r in doc.records.of(stem)]
 
 
 def test_document_fields(seed: ValidatedDoc) -> None:
@@ -154,7 +154,7 @@ BOILERPLATE = ("Get Quote", "Click to download", "info@benchchem.com", "Custom S
 
 
 def test_no_vendor_boilerplate_in_any_record(seed: ValidatedDoc) -> None:
-    texts = [str(v) for records in seed.records.values() for r in records
+    texts = [str(v) for _, records in seed.records.items() for r in records
              for k, v in r.model_dump().items() if k != "source_url"]
     leaked = [(b, t) for b in BOILERPLATE for t in texts if b.lower() in t.lower()]
     assert leaked == []

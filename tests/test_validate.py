@@ -46,7 +46,7 @@ def test_duplicate_section_id_withholds_records() -> None:
     twin = replace(doc.sections[0], ordinal=len(doc.sections) + 1)
     validated = validate(replace(doc, sections=(*doc.sections, twin)))
     assert validated.failed
-    assert validated.records == {}
+    assert not validated.records
     assert any("appears 2 times" in i.message for i in validated.issues)
 
 

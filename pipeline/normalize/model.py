@@ -1,7 +1,8 @@
 """The normalized document: what the normalize stage hands to validate.
 
-Field names follow the output contract so that validate only has to build and
-check records; the extra ``line`` fields keep where each fact came from.
+Field names follow the output contract, so that validate builds each record by
+reading the contract's columns off these objects, never copying field by field;
+the extra ``line`` fields keep where each fact came from.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class Protocol:
     arms: tuple[Arm, ...]
     citations: tuple[int, ...]
     line_start: int
-    kind: str = "trial"  # "trial": Objective/Design/... fields; "procedure": numbered steps
+    protocol_kind: str = "trial"  # "trial": Objective/Design/... fields; "procedure": numbered steps
     materials: tuple[str, ...] = ()
     steps: tuple[Step, ...] = ()
 

@@ -57,9 +57,9 @@ def extract_procedures(draft: Draft) -> Draft:
             arms=(),
             citations=tuple(dict.fromkeys(n for _, c in cleaned for n in c.citations)),
             line_start=items[0].line_start,
-            kind="procedure",
+            protocol_kind="procedure",
             materials=materials,
-            steps=tuple(Step(it.number or k, c.text, c.citations, it.line_start)
+            steps=tuple(Step(it.number or k, c.text, tuple(dict.fromkeys(c.citations)), it.line_start)
                         for k, (it, c) in enumerate(cleaned, start=1)),
         ))
     protocols.sort(key=lambda p: p.line_start)

@@ -113,7 +113,7 @@ def _cells(block: TableBlock) -> list[Cell]:
                     row_label=row_label,
                     column_label=column_label,
                     text=inline.text,
-                    citations=inline.citations,
+                    citations=tuple(dict.fromkeys(inline.citations)),  # first appearance
                     line=line,
                     value=typed.value,
                     unit=typed.unit,
