@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.decode import decode, sniff_format  # noqa: E402
+from pipeline.extract import extract  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
 from pipeline.render import to_html, to_markdown  # noqa: E402
-from pipeline.run import extract  # noqa: E402
 
 SHARE_MARKDOWN = 0.15
 SHARE_HTML = 0.15

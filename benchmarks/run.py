@@ -18,6 +18,7 @@ Timings are medians of ``--repeat`` runs. Results go to stdout and to
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -37,11 +38,11 @@ from markdown_it import MarkdownIt  # noqa: E402
 
 from pipeline.decode import decode, sniff_format  # noqa: E402
 from pipeline.documents import ParsedDoc, SourceInfo  # noqa: E402
-from pipeline.export import COLUMNS, csv_rows, document_json  # noqa: E402
 from pipeline.inline import clean_inline  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
 from pipeline.parse import parse  # noqa: E402
 from pipeline.validate import validate  # noqa: E402
+from pipeline.writer import Writer, document_json  # noqa: E402
 
 WORK = ROOT / "benchmarks" / ".work"
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -165,6 +166,7 @@ def stage_split(files: list[Path]) -> dict[str, float]:
     """Seconds per stage over the corpus, in this process, with --jobs 1 semantics."""
     clean_inline.cache_clear()
     totals = dict.fromkeys(("read_decode", "parse", "normalize", "validate", "export"), 0.0)
+    writer = Writer(lambda name: io.BytesIO())
     for path in files:
         t0 = time.perf_counter()
         data = path.read_bytes()
@@ -178,9 +180,8 @@ def stage_split(files: list[Path]) -> dict[str, float]:
         t3 = time.perf_counter()
         validated = validate(normalized)
         t4 = time.perf_counter()
-        body = json.loads(document_json(validated)) if validated.records else {}
-        for stem, columns in COLUMNS.items():
-            csv_rows(body.get(stem, []), columns)
+        document_json(validated.doc_id, validated.records, validated.issues, validated.source_path)
+        writer.document(validated.doc_id, validated.source_path, validated.records, validated.issues)
         t5 = time.perf_counter()
         for name, seconds in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
             totals[name] += seconds

@@ -1,8 +1,8 @@
-"""Command line: ``python -m pipeline run [--sources DIR] [--out DIR]``.
+"""Command line: ``python -m pipeline run [--sources DIR] [--out DIR]``, and its helpers.
 
-The only module that touches the disk: it reads sources, calls the stages and
-writes outputs. Exit status: 0 when every document went through, 1 when any
-document has errors (all others are still written), 2 for a usage error.
+Arguments, console reporting and exit codes; the run itself is ``pipeline/run.py``.
+Exit status: 0 when every document went through, 1 when any document has errors
+(all others are still written), 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from pipeline import incremental
-from pipeline.changes import summary_lines
+from pipeline.changes import diff_streams, markdown_summary, read_rows, summary_lines
 from pipeline.dictionary import render as render_dictionary
 from pipeline.dictionary import replace_section
 from pipeline.sources import display_path
@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                      help="worker processes (default: the number of cores)")
     run.add_argument("--force", action="store_true", help="extract every source again")
+    run.add_argument("--summary", type=Path, metavar="FILE",
+                     help="also write the change report as Markdown to FILE (a CI job summary)")
     run.add_argument("--format", choices=["csv", "parquet"], default="csv",
                      help="csv (default): CSV, JSON Lines and JSON; parquet: Parquet files too "
                      "(needs pip install .[parquet])")
@@ -69,23 +71,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
         parser.error("--format parquet needs pyarrow: pip install .[parquet]")
     return run_command(args.sources, args.out, jobs=args.jobs, force=args.force,
-                       parquet=args.format == "parquet")
+                       parquet=args.format == "parquet", summary=args.summary)
 
 
 def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
-                parquet: bool = False) -> int:
-    outcome = incremental.run(sources, out, jobs=jobs, force=force, parquet=parquet)
-    print(f"{outcome.documents} documents ({outcome.extracted} extracted, "
-          f"{outcome.documents - outcome.extracted} unchanged): "
-          f"{outcome.documents - outcome.failed} ok, {outcome.failed} with errors, "
-          f"{outcome.warnings} warnings; outputs in {display_path(out)}/")
+                parquet: bool = False, summary: Path | None = None) -> int:
+    from tqdm import tqdm
+
+    from pipeline.run import Summary, run
+
+    progress = tqdm(unit="doc", disable=not interactive(), file=sys.stderr, dynamic_ncols=True)
+
+    def on_document(summary: Summary) -> None:
+        progress.update(1)
+        if summary.trace is not None:
+            sys.stderr.write(summary.trace)
+
+    try:
+        outcome = run(sources, out, jobs=jobs, force=force, parquet=parquet, on_document=on_document)
+    finally:
+        progress.close()
+    documents = outcome.documents
+    extracted = sum(d.extracted for d in documents)
+    if extracted == 0 and not outcome.changed:
+        for doc in documents:
+            errors = sum(i.severity == "error" for i in doc.all_issues)
+            if errors:
+                print(f"error: {doc.source_path}: {errors} errors (see errors.csv)", file=sys.stderr)
+        print(f"nothing changed: {len(documents)} documents; {display_path(out)}/ left as it was")
+    else:
+        for doc in documents:
+            report_document(doc)
+        if outcome.changes is not None:
+            for line in summary_lines(outcome.changes):
+                print(f"changed: {line}")
+        else:
+            print(f"outputs unchanged; {display_path(out)}/ left as it was")
+    if summary is not None:
+        no_change = {"changed": False, "summary": {}, "documents": {}}
+        summary.write_text(markdown_summary(outcome.changes or no_change), "utf-8")
+    warnings = sum(i.severity == "warning" for d in documents for i in d.all_issues)
+    print(f"{len(documents)} documents ({extracted} extracted, {len(documents) - extracted} unchanged): "
+          f"{len(documents) - outcome.failed} ok, {outcome.failed} with errors, "
+          f"{warnings} warnings; outputs in {display_path(out)}/")
     return 1 if outcome.failed else 0
 
 
-def diff_command(old: Path, new: Path) -> int:
-    report = incremental.diff_folders(old, new)
-    from pipeline.export import json_bytes
+def report_document(doc: Any) -> None:
+    """One line per document (plain output only), and its problems on stderr."""
+    if not interactive():
+        counts = " ".join(f"{stem}={n}" for stem, n in doc.counts.items() if stem != "documents")
+        status = "FAILED" if doc.failed else "ok"
+        same = "" if doc.extracted else " (unchanged)"
+        print(f"{status:6} {doc.source_path} -> {doc.doc_id} {counts}{same}".rstrip())
+    for issue in doc.all_issues:
+        where = f":{issue.line}" if issue.line else ""
+        print(f"{issue.severity}: {doc.source_path}{where}: {issue.message}", file=sys.stderr)
 
+
+def interactive() -> bool:
+    """A progress bar on a terminal; plain lines in CI or when piped."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def diff_command(old: Path, new: Path) -> int:
+    """The change report between two output folders, from their CSV files."""
+    from contextlib import ExitStack
+
+    from pipeline.contract import json_bytes
+    from schemas.records import RECORD_TYPES
+
+    with ExitStack() as stack:
+        def rows(folder: Path, stem: str) -> Any:
+            path = folder / f"{stem}.csv"
+            if not path.is_file():
+                return iter(())
+            return read_rows(stack.enter_context(path.open(encoding="utf-8", newline="")))
+
+        report = diff_streams({stem: rows(old, stem) for stem in RECORD_TYPES},
+                              {stem: rows(new, stem) for stem in RECORD_TYPES})
     sys.stdout.write(json_bytes(report).decode("utf-8"))
     for line in summary_lines(report):
         print(line, file=sys.stderr)
@@ -159,7 +223,7 @@ def read_examples(out: Path) -> dict[str, dict[str, str]]:
 
 
 def schema_command(*, write: bool) -> int:
-    from pipeline.export import json_schemas
+    from pipeline.writer import json_schemas
 
     schemas = json_schemas()
     if write:

@@ -1,40 +1,34 @@
-"""The change report: which facts differ between two sets of output files.
+"""The change report: which facts differ between two runs' records.
 
-Pure: it compares the CSV contents of two output folders, record by record,
-keyed by each record type's stable key (a cell by doc_id, table_id, row_label
-and column_label; a reference by doc_id and number; ...). Provenance fields
-(the source's hash, line numbers) are not facts: moving text in a guide changes
-them without changing what the guide says, so they are not reported.
+Pure: records are compared a document and a record type at a time, matched by
+each record type's change key from the contract (a cell by doc_id, table_id,
+row_label and column_label; a reference by doc_id and number; ...), and values
+as they stand in the CSV files. A run compares typed records; ``diff`` compares
+two output folders' CSV files. Provenance fields (the source's hash, line
+numbers) are not facts: moving text in a guide changes them without changing
+what the guide says, so they are not reported.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from typing import Any, TextIO
 
-from schemas.records import RECORD_TYPES
+from schemas.records import RECORD_TYPES, Record
 
-# Each record type's stable key, doc_id first.
-DIFF_KEYS: dict[str, tuple[str, ...]] = {
-    "documents": ("doc_id",),
-    "sections": ("doc_id", "section_id"),
-    "tables": ("doc_id", "table_id"),
-    "table_cells": ("doc_id", "table_id", "row_label", "column_label"),
-    "protocols": ("doc_id", "protocol_id"),
-    "protocol_arms": ("doc_id", "protocol_id", "arm_index"),
-    "procedure_steps": ("doc_id", "protocol_id", "step_number"),
-    "faqs": ("doc_id", "faq_id"),
-    "references": ("doc_id", "number"),
-    "citations": ("doc_id", "ordinal"),
-    "figures": ("doc_id", "figure_id"),
-    "errors": ("doc_id", "source_path", "stage", "severity", "message"),
-}
 PROVENANCE = frozenset({"source_sha256", "line", "line_start"})
 
 Row = dict[str, str]
+
+
+def cells(records: Sequence[Record]) -> list[Row]:
+    """Typed records as the rows the report compares: each value as its CSV cell."""
+    from pipeline.writer import csv_cell
+
+    return [{name: csv_cell(value) for name, value in r.model_dump().items()} for r in records]
 
 
 def read_rows(handle: TextIO) -> Iterator[Row]:
@@ -70,7 +64,7 @@ class ChangeReport:
         if not before or not after:
             self.whole(stem, doc_id, "added" if after else "removed", len(after or before))
             return
-        changes = _diff_document(before, after, DIFF_KEYS[stem])
+        changes = _diff_document(before, after, RECORD_TYPES[stem].change_key)
         if any(changes.values()):
             entry[stem] = changes
             for kind, items in changes.items():
@@ -175,3 +169,49 @@ def _keyed(rows: list[Row], key: tuple[str, ...]) -> dict[tuple[str, ...], Row]:
         seen[base] += 1
         out[base if seen[base] == 1 else (*base, f"#{seen[base]}")] = row
     return out
+
+
+MAX_SUMMARY_CHANGES = 50  # changed fields listed in a Markdown summary; the rest are counted
+
+
+def markdown_summary(report: dict[str, Any], *, limit: int = MAX_SUMMARY_CHANGES) -> str:
+    """The change report as Markdown for a CI job summary or a pull-request comment."""
+    summary = report["summary"]
+    if not report["changed"]:
+        return "## Guide records\n\nNo record changed.\n"
+    lines = ["## Guide records", ""]
+    for kind in ("added", "changed", "removed"):
+        docs = summary[f"documents_{kind}"]
+        if docs:
+            lines.append(f"- Documents {kind} ({len(docs)}): " + ", ".join(f"`{d}`" for d in docs))
+    lines.append(f"- Records: {summary['records_added']} added, {summary['records_changed']} changed, "
+                 f"{summary['records_removed']} removed")
+    lines += ["", "| document | record type | added | changed | removed |", "|---|---|---|---|---|"]
+    fields: list[str] = []
+    for doc_id, entry in report["documents"].items():
+        for stem, counts in entry.get("records", {}).items():  # a whole side: counts only
+            added, removed = counts.get("added", ""), counts.get("removed", "")
+            lines.append(f"| `{doc_id}` | {stem} | {added} | | {removed} |")
+        for stem, change in entry.items():
+            if stem in ("status", "records"):
+                continue
+            lines.append(f"| `{doc_id}` | {stem} | {len(change['added']) or ''} | "
+                         f"{len(change['changed']) or ''} | {len(change['removed']) or ''} |")
+            fields += [_field_line(doc_id, stem, item) for item in change["changed"]]
+    if fields:
+        lines += ["", "### Changed fields", ""]
+        lines += fields[:limit]
+        if len(fields) > limit:
+            lines.append(f"- … and {len(fields) - limit} more changed records (see changes.json)")
+    return "\n".join(lines) + "\n"
+
+
+def _field_line(doc_id: str, stem: str, item: dict[str, Any]) -> str:
+    key = ", ".join(f"{k}={v}" for k, v in item["key"].items() if k != "doc_id")
+    values = "; ".join(f"{name}: `{_md(v['old'])}` → `{_md(v['new'])}`" for name, v in item["fields"].items())
+    return f"- `{doc_id}` {stem} ({_md(key)}): {values}"
+
+
+def _md(text: str) -> str:
+    """A value inside a Markdown code span or table: no backticks or pipes to break it."""
+    return text.replace("`", "'").replace("|", "\\|").replace("\n", " ")[:120]

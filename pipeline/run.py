@@ -1,65 +1,273 @@
-"""One document through the stages, and one run over a folder of sources.
+"""One run over a folder of sources, in three steps: plan, execute, write.
 
-``extract`` chains the pure stages for one file's bytes; any document problem
-becomes an error issue on the returned document, never an exception.
+- plan (``pipeline/plan.py``): hash every source and decide from the manifest
+  what the previous outputs already hold;
+- execute (``pipeline/execute.py``): extract the rest, in worker processes,
+  each document coming back as its typed record set; its document JSON is
+  written at once, and only a summary stays in memory;
+- write (``pipeline/writer.py``): every record file, a document at a time in
+  doc_id order, reading each document's records from its JSON (this run's or
+  the previous run's), while the change report compares them with the previous
+  run's by the contract's keys.
+
+The new outputs go into a temporary folder swapped in atomically
+(``pipeline/store.py``); a run that changes nothing leaves the outputs as they were.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
-from dataclasses import replace
-from pathlib import PurePath
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, BinaryIO
 
-from pipeline.decode import decode, sniff_format
-from pipeline.documents import ParsedDoc, SourceInfo
-from pipeline.errors import DocumentError, Issue
-from pipeline.inline import clean_inline
-from pipeline.normalize import normalize
-from pipeline.parse import UnknownFormatError, parse
-from pipeline.parse.front_matter import split_front_matter
-from pipeline.sources import duplicate_id_issues, fallback_id
-from pipeline.validate import ValidatedDoc, validate
-from schemas.records import RecordSet
+from pipeline import PIPELINE_VERSION
+from pipeline.changes import ChangeReport, cells
+from pipeline.contract import json_bytes
+from pipeline.datapackage import datapackage
+from pipeline.errors import Issue
+from pipeline.execute import execute
+from pipeline.manifest import MANIFEST, Entry, Manifest, entry
+from pipeline.plan import DOCUMENTS_DIR, Plan, plan
+from pipeline.sources import duplicate_id_issues
+from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
+from pipeline.writer import DATAPACKAGE, Writer, document_json, error_records, read_document
+from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, RecordSet
 
-FRONT_MATTER_FORMATS = frozenset({"text", "markdown"})  # HTML carries its fields in <meta>
+CHANGES = "changes.json"
+# Files a run owns in the output folder; anything else there (a review site) is carried over.
+OWNED = ("*.csv", "*.jsonl", "*.parquet", f"{DOCUMENTS_DIR}/*.json", MANIFEST, CHANGES, DATAPACKAGE)
 
 
-def extract(data: bytes, source_path: str) -> ValidatedDoc:
-    """Run one source file's bytes through decode, parse, normalize and validate."""
-    clean_inline.cache_clear()  # the cache serves one document's repeats; memory stays flat
-    name = PurePath(source_path).name
-    sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        decoded = decode(data)
-        fmt = sniff_format(decoded.text, PurePath(name).suffix)
-        source = SourceInfo(source_path, sha256, fmt, decoded.encoding, fallback_id(source_path),
-                            len(data))
-        front_matter: dict[str, object] = {}
-        text, issues = decoded.text, tuple[Issue, ...]()
-        if fmt in FRONT_MATTER_FORMATS:
-            front_matter, text, issues = split_front_matter(text)
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a run keeps in memory of one document; its records stay in its JSON file."""
+
+    source_path: str
+    doc_id: str
+    sha256: str
+    size: int
+    source_format: str
+    issues: tuple[Issue, ...]  # the extraction's own
+    counts: dict[str, int] = field(default_factory=dict)
+    has_records: bool = False  # its documents/<doc_id>.json holds its records
+    extracted: bool = False  # extracted in this run, not reused
+    run_issues: tuple[Issue, ...] = ()  # the run's own checks (a doc_id two sources share)
+    trace: str | None = None  # the traceback of a pipeline bug, for the console
+
+    @property
+    def all_issues(self) -> tuple[Issue, ...]:
+        return (*self.issues, *self.run_issues)
+
+    @property
+    def failed(self) -> bool:
+        return any(i.severity == "error" for i in self.all_issues)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    documents: list[Summary]  # in source path order
+    changed: bool
+    changes: dict[str, Any] | None = None  # the change report, when the outputs changed
+
+    @property
+    def failed(self) -> int:
+        return sum(d.failed for d in self.documents)
+
+
+def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet: bool = False,
+        on_document: Callable[[Summary], None] | None = None) -> Outcome:
+    """Bring ``out`` up to date with ``sources``; see the module docstring.
+
+    With ``parquet``, a typed ``<stem>.parquet`` goes beside each CSV file; a later
+    run without it that rewrites the outputs leaves them out. ``on_document`` hears
+    of each document as it is extracted (the command line's progress).
+    """
+    with locked(out):
+        recover(out)
+        the_plan = plan(sources, out, force=force)
+        if the_plan.nothing_changed(parquet, out):
+            return Outcome([_reused(the_plan.reused[s.source_path]) for s in the_plan.sources],
+                           changed=False)
+        temp = new_temp(out)
         try:
-            parsed = parse(text, fmt)
-        except UnknownFormatError as exc:
-            raise DocumentError(Issue("parse", "error", f"{exc}; this format is not supported")) from None
-        return validate(normalize(ParsedDoc(source, parsed.blocks, front_matter,
-                                            (*issues, *parsed.issues))))
-    except DocumentError as exc:
-        return refused(source_path, exc.issue, sha256, len(data))
+            summaries = _check_ids(list(_summaries(the_plan, temp, jobs, on_document)))
+            return _write(summaries, the_plan, out, temp, parquet=parquet)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
 
 
-def refused(source_path: str, issue: Issue, sha256: str = "", size: int = 0) -> ValidatedDoc:
-    """A document that never reached the stages: it is named after its file."""
-    return ValidatedDoc(fallback_id(source_path), source_path, issues=(issue,),
-                        source_sha256=sha256, size=size)
+def _summaries(the_plan: Plan, temp: Path, jobs: int,
+               on_document: Callable[[Summary], None] | None) -> Iterator[Summary]:
+    """Per source, in path order: reused from the manifest, or extracted now."""
+    (temp / DOCUMENTS_DIR).mkdir(parents=True)
+    extracted = execute(the_plan.todo, jobs)
+    for source in the_plan.sources:
+        if source.source_path in the_plan.reused:
+            yield _reused(the_plan.reused[source.source_path])
+            continue
+        done = next(extracted)
+        doc = done.doc
+        if doc.records:
+            json_path = temp / DOCUMENTS_DIR / f"{doc.doc_id}.json"
+            json_path.write_bytes(document_json(doc.doc_id, doc.records, doc.issues, doc.source_path))
+        summary = Summary(doc.source_path, doc.doc_id, source.sha256 if source.refusal else doc.source_sha256,
+                          source.size if source.refusal else doc.size, doc.source_format, doc.issues,
+                          {stem: len(rows) for stem, rows in doc.records.items()}, bool(doc.records),
+                          extracted=True, trace=done.trace)
+        if on_document is not None:
+            on_document(summary)
+        yield summary
 
 
-def mark_duplicate_ids(docs: Iterable[ValidatedDoc]) -> list[ValidatedDoc]:
+def _reused(item: Entry) -> Summary:
+    return Summary(item.source_path, item.doc_id, item.source_sha256, item.size, item.source_format,
+                   item.issues(), dict(item.records), item.extracted_records)
+
+
+def _check_ids(summaries: list[Summary]) -> list[Summary]:
     """Two sources with one doc_id: both get an error and neither's records go out."""
-    docs = list(docs)
-    issues = duplicate_id_issues((d.doc_id, d.source_path) for d in docs)
-    return [replace(d, records=RecordSet(), issues=(*d.issues, issues[d.source_path]))
-            if d.source_path in issues else d for d in docs]
+    issues = duplicate_id_issues((s.doc_id, s.source_path) for s in summaries)
+    return [replace(s, run_issues=(issues[s.source_path],)) if s.source_path in issues else s
+            for s in summaries]
 
+
+def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, parquet: bool) -> Outcome:
+    """Write every record file, the package and the manifest into ``temp``; swap it in when
+    anything differs from ``out``."""
+    previous = _Previous(the_plan.previous, out)
+    report = ChangeReport()
+    writer = Writer(_opener(temp), parquet=_opener(temp) if parquet else None)
+    for summary in sorted(summaries, key=lambda s: (s.doc_id, s.source_path)):
+        records = _records(summary, out, temp)
+        writer.document(summary.doc_id, summary.source_path, records, summary.all_issues)
+        previous.compare(summary, records, report)
+    previous.removed({s.doc_id for s in summaries}, report)
+    digests = writer.close()
+    (temp / DATAPACKAGE).write_bytes(datapackage({n: d for n, d in digests.items() if n.endswith(".csv")}))
+    files = {**{name: sha for name, (sha, _) in digests.items()},
+             DATAPACKAGE: _sha256((temp / DATAPACKAGE).read_bytes())}
+    manifest = Manifest(
+        pipeline_version=PIPELINE_VERSION, schema_version=SCHEMA_VERSION,
+        files=dict(sorted(files.items(), key=lambda item: _file_order(item[0]))),
+        sources=[entry(s.source_path, s.doc_id, s.sha256, s.size, s.source_format, s.issues,
+                       s.all_issues, s.counts if not s.run_issues else {}, s.has_records)
+                 for s in sorted(summaries, key=lambda s: s.source_path)])
+    (temp / MANIFEST).write_bytes(manifest.to_bytes())
+    # Without a trusted previous run (the first, or outputs changed by hand), nothing in
+    # ``out`` can be taken for the new outputs.
+    changed = the_plan.previous is None or the_plan.distrusted or _differs(out, temp, summaries, parquet)
+    if not changed:
+        shutil.rmtree(temp, ignore_errors=True)
+        return Outcome(summaries, changed=False)
+    changes = report.result()
+    (temp / CHANGES).write_bytes(json_bytes(changes))
+    carry_unowned(out, temp, OWNED)
+    exchange(temp, out)
+    return Outcome(summaries, changed=True, changes=changes)
+
+
+def _records(summary: Summary, out: Path, temp: Path) -> RecordSet:
+    """A document's records for the record files: from this run's JSON, or the last run's
+    (linked into the new outputs). None go out for a document with errors."""
+    if summary.failed or not summary.has_records:
+        (temp / DOCUMENTS_DIR / f"{summary.doc_id}.json").unlink(missing_ok=True)
+        return RecordSet()
+    json_path = temp / DOCUMENTS_DIR / f"{summary.doc_id}.json"
+    if not summary.extracted:
+        _link_or_copy(out / DOCUMENTS_DIR / f"{summary.doc_id}.json", json_path)
+    return read_document(json_path.read_bytes())
+
+
+class _Previous:
+    """The last run's records of a document, for the change report: its JSON file and the
+    issues its manifest entry recorded (with the duplicate-id errors that run found)."""
+
+    def __init__(self, manifest: Manifest | None, out: Path) -> None:
+        self._out = out
+        self._entries = {e.doc_id: e for e in manifest.sources} if manifest else {}
+        self._duplicates = duplicate_id_issues((e.doc_id, e.source_path) for e in
+                                               (manifest.sources if manifest else []))
+
+    def compare(self, summary: Summary, records: RecordSet, report: ChangeReport) -> None:
+        doc_id = summary.doc_id
+        old = self._entries.get(doc_id)
+        new_errors = cells(error_records(doc_id, summary.source_path, summary.all_issues))
+        if old is None:
+            for stem, rows in records.items():
+                report.compare(stem, doc_id, [], cells(rows))
+            report.compare("errors", doc_id, [], new_errors)
+            return
+        if summary.extracted or summary.failed or old.errors:  # else reused: the same records
+            before = self._records(old)
+            for stem in RECORD_STEMS:
+                report.compare(stem, doc_id, cells(before.of(stem)), cells(records.of(stem)))
+        old_issues = (*old.issues(), *((self._duplicates[old.source_path],)
+                                       if old.source_path in self._duplicates else ()))
+        report.compare("errors", doc_id, cells(error_records(doc_id, old.source_path, old_issues)),
+                       new_errors)
+
+    def removed(self, doc_ids: set[str], report: ChangeReport) -> None:
+        """Documents of the last run that this run no longer has."""
+        for doc_id in sorted(set(self._entries) - doc_ids):
+            old = self._entries[doc_id]
+            counts = {**old.records, "errors": old.errors + old.warnings}
+            for stem in RECORD_TYPES:
+                if counts.get(stem):
+                    report.whole(stem, doc_id, "removed", counts[stem])
+
+    def _records(self, old: Entry) -> RecordSet:
+        path = self._out / DOCUMENTS_DIR / f"{old.doc_id}.json"
+        if old.errors or not old.extracted_records or not path.is_file():
+            return RecordSet()
+        return read_document(path.read_bytes())
+
+
+def _differs(out: Path, temp: Path, summaries: Iterable[Summary], parquet: bool) -> bool:
+    """True when the new outputs differ from ``out`` in any file the run owns."""
+    if _read(out / MANIFEST) != (temp / MANIFEST).read_bytes():
+        return True
+    if any(out.glob("*.parquet")) != parquet:
+        return True
+    fresh = [f"{DOCUMENTS_DIR}/{s.doc_id}.json" for s in summaries if s.extracted and s.has_records]
+    return any(_read(out / name) != (temp / name).read_bytes() for name in fresh
+               if (temp / name).is_file())
+
+
+def _opener(folder: Path) -> Callable[[str], BinaryIO]:
+    def open_file(name: str) -> BinaryIO:
+        return (folder / name).open("wb")
+
+    return open_file
+
+
+def _file_order(name: str) -> tuple[int, int]:
+    """The manifest lists each record type's CSV and JSON Lines files in order, then the package."""
+    if name == DATAPACKAGE:
+        return (len(RECORD_TYPES), 0)
+    stem, _, ext = name.rpartition(".")
+    return (list(RECORD_TYPES).index(stem), 0 if ext == "csv" else 1)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)  # same file system: no bytes copied
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 

@@ -55,7 +55,7 @@ def validate(doc: NormalizedDoc) -> ValidatedDoc:
             built[stem] = _adapter(stem).validate_python(items)
         except ValidationError as exc:
             issues.extend(_schema_issues(stem, exc, items))
-    records = RecordSet(**built) if len(built) == len(rows) else RecordSet()  # type: ignore[arg-type]
+    records = RecordSet.of_stems(built) if len(built) == len(rows) else RecordSet()
     if not any(i.severity == "error" for i in issues):
         issues.extend(check_records(records, doc))
     failed = any(i.severity == "error" for i in issues)

@@ -364,6 +364,11 @@ class RecordSet:
     citations: tuple[CitationRecord, ...] = ()
     figures: tuple[FigureRecord, ...] = ()
 
+    @classmethod
+    def of_stems(cls, records: dict[str, tuple[Record, ...]]) -> RecordSet:
+        """A set from records by stem, each tuple holding its stem's record type."""
+        return cls(**records)  # type: ignore[arg-type]
+
     def of(self, stem: str) -> tuple[Record, ...]:
         """The records of one type, by its stem; none for a type the set does not hold."""
         records: tuple[Record, ...] = getattr(self, stem, ())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import extract
+from pipeline.extract import extract
 from pipeline.sources import MAX_SOURCE_BYTES
 from tests.conftest import ROOT, SEED, SOURCES
 

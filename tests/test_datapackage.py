@@ -62,15 +62,20 @@ def test_parquet_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     pq = pytest.importorskip("pyarrow.parquet")
     from pipeline.__main__ import main
 
-    monkeypatch.chdir(ROOT)
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    guide = sources / "107_biotin_peg3_azide_click_guide.md"  # its materials list, one item with ';'
+    guide.write_text(guide.read_text("utf-8").replace(
+        "- Biotin-PEG3-Azide, 10 mM in DMSO", "- Biotin-PEG3-Azide; 10 mM in DMSO"), "utf-8")
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "outputs"
-    assert main(["run", "--jobs", "1", "--format", "parquet", "--out", str(out)]) == 0
-    cells = pq.read_table(out / "table_cells.parquet").to_pylist()
-    jsonl = [json.loads(line) for line in (out / "table_cells.jsonl").read_text("utf-8").splitlines()]
-    assert len(cells) == len(jsonl)
-    for from_parquet, from_jsonl in zip(cells, jsonl, strict=True):
-        # Parquet has no empty string: an empty text reads back as missing.
-        assert from_parquet == {k: (None if v == "" else v) for k, v in from_jsonl.items()}
+    assert main(["run", "--jobs", "1", "--format", "parquet"]) == 0
+    for stem in RECORD_TYPES:
+        from_parquet = pq.read_table(out / f"{stem}.parquet").to_pylist()
+        from_jsonl = [json.loads(line) for line in (out / f"{stem}.jsonl").read_text("utf-8").splitlines()]
+        assert from_parquet == from_jsonl, stem  # typed alike, lists whole, empty text kept
+    materials = [m for row in pq.read_table(out / "protocols.parquet").to_pylist() for m in row["materials"]]
+    assert "Biotin-PEG3-Azide; 10 mM in DMSO" in materials
 
 
 def test_jsonl_keeps_lists_and_numbers() -> None:

@@ -10,8 +10,8 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from pipeline.__main__ import main
-from pipeline.export import export, json_schemas
-from pipeline.run import extract
+from pipeline.extract import extract
+from pipeline.writer import export, json_schemas
 from schemas.records import RECORD_TYPES
 from tests.conftest import ROOT, SEED, SOURCES, source_params
 

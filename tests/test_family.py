@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.run import extract
+from pipeline.extract import extract
 from pipeline.validate import ValidatedDoc
 from tests.conftest import SOURCES, SOURCES_DIR, source_params
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pipeline.decode import decode
-from pipeline.run import extract
+from pipeline.extract import extract
 from pipeline.validate import ValidatedDoc
 from tests.conftest import SEED, SOURCES, source_params
 

@@ -9,13 +9,15 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
-import pipeline.incremental as incremental
+import pipeline.extract
+import pipeline.writer
 from pipeline.__main__ import main
-from pipeline.run import extract
+from pipeline.extract import extract
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text("utf-8")
@@ -54,7 +56,7 @@ def count_extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(source_path)
         return real(data, source_path)
 
-    monkeypatch.setattr(incremental, "extract", counting)
+    monkeypatch.setattr(pipeline.extract, "extract", counting)
     return calls
 
 
@@ -133,7 +135,7 @@ def test_killed_run_leaves_previous_outputs(corpus: Path, monkeypatch: pytest.Mo
         raise KeyboardInterrupt("killed")
 
     if where == "export":  # while the new CSV files are being written
-        monkeypatch.setattr(incremental, "_write_document", die)
+        monkeypatch.setattr(pipeline.writer.Writer, "document", die)
     else:  # after the new folder is complete, just before it is swapped in
         monkeypatch.setattr("pipeline.store._exchange", die)
     with pytest.raises(KeyboardInterrupt):
@@ -221,3 +223,76 @@ def test_outputs_changed_by_hand_are_not_trusted(corpus: Path, count_extractions
     main(["run", "--jobs", "1", "--force", "--out", "fresh"])
     for name in ("documents.csv", "table_cells.csv", "table_cells.jsonl"):
         assert (corpus / "outputs" / name).read_bytes() == (corpus / "fresh" / name).read_bytes()
+
+
+def test_parallel_path_runs_for_real_and_gives_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough sources for worker processes: a real pool, and outputs equal to one job's."""
+    import pipeline.execute
+
+    monkeypatch.chdir(tmp_path)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for n in range(pipeline.execute.MIN_PARALLEL_TASKS + 4):
+        number = f"B91{n:05d}"
+        (sources / f"guide_{n:03d}.txt").write_text(
+            SEED_TEXT.replace("B560044", number).replace("b560044", number.lower()), "utf-8")
+    pools: list[ProcessPoolExecutor] = []
+
+    def recording_pool(max_workers: int) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(max_workers=max_workers)
+        pools.append(pool)
+        return pool
+
+    monkeypatch.setattr(pipeline.execute, "ProcessPoolExecutor", recording_pool)
+    assert main(["run", "--jobs", "2", "--out", "parallel"]) == 0
+    assert len(pools) == 1, "the run must have extracted in worker processes"
+    assert main(["run", "--jobs", "1", "--out", "serial"]) == 0
+    assert len(pools) == 1
+    parallel = {k: v for k, (v, _) in snapshot_files(tmp_path / "parallel").items()}
+    serial = {k: v for k, (v, _) in snapshot_files(tmp_path / "serial").items()}
+    assert parallel == serial and len(parallel) > 50
+
+
+def test_editing_the_review_site_or_the_command_line_re_extracts_nothing() -> None:
+    """The code fingerprint covers what decides the records, not the run around them."""
+    from pipeline.manifest import fingerprinted_files
+
+    root = Path(__file__).resolve().parent.parent
+    names = {p.relative_to(root).as_posix() for p in fingerprinted_files()}
+    for outside in ("pipeline/__main__.py", "pipeline/run.py", "pipeline/writer.py", "pipeline/plan.py",
+                    "pipeline/review/__init__.py", "pipeline/changes.py", "pipeline/datapackage.py"):
+        assert outside not in names, outside
+    for inside in ("pipeline/parse/text.py", "pipeline/normalize/tables.py", "pipeline/inline.py",
+                   "pipeline/validate.py", "schemas/records.py"):
+        assert inside in names, inside
+
+
+def test_a_manifest_that_is_not_valid_means_extracting_everything(
+        corpus: Path, count_extractions: list[str]) -> None:
+    run()
+    manifest = corpus / "outputs" / "manifest.json"
+    body = json.loads(manifest.read_text("utf-8"))
+    del body["sources"][0]["doc_id"]
+    manifest.write_text(json.dumps(body), "utf-8")
+    count_extractions.clear()
+    assert run() == 0
+    assert len(count_extractions) == COPIES
+    assert json.loads(manifest.read_text("utf-8"))["sources"][0]["doc_id"] == catalog(0)
+
+
+def test_summary_file_is_the_change_report_in_markdown(corpus: Path) -> None:
+    run()
+    source = corpus / "sources" / "guide_2.txt"
+    source.write_text(source.read_text("utf-8").replace("| JAK1 | 5.9[1] |", "| JAK1 | 6.1[1] |"),
+                      "utf-8")
+    (corpus / "sources" / "guide_4.txt").unlink()
+    assert run("--summary", "summary.md") == 0
+    text = (corpus / "summary.md").read_text("utf-8")
+    assert f"- Documents changed (1): `{catalog(2)}`" in text
+    assert f"- Documents removed (1): `{catalog(4)}`" in text
+    assert f"| `{catalog(2)}` | table_cells |  | 1 |  |" in text
+    assert (f"- `{catalog(2)}` table_cells (table_id=jak-inhibition-profile-table-1, row_label=JAK1, "
+            "column_label=IC50 (nM)): text: `5.9` → `6.1`; value: `5.9` → `6.1`") in text
+    assert run("--summary", "again.md") == 0
+    assert (corpus / "again.md").read_text("utf-8") == "## Guide records\n\nNo record changed.\n"

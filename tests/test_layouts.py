@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.run import extract
+from pipeline.extract import extract
 from pipeline.validate import ValidatedDoc
 from tests.conftest import read_cases, source_params
 from tests.layouts import RENDERINGS, render

@@ -11,9 +11,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.export import export
-from pipeline.run import extract, mark_duplicate_ids
+from pipeline.extract import extract, mark_duplicate_ids
 from pipeline.validate import ValidatedDoc
+from pipeline.writer import export
 from tests.conftest import SOURCES
 
 # Reproducible in CI (derandomize), bounded so the suite stays quick.

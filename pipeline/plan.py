@@ -1,0 +1,90 @@
+"""The first step of a run: find the sources, hash them, and decide what to extract.
+
+Nothing here imports a parser, so a run that finds nothing changed starts and
+ends fast. A source is reused when the previous outputs can be trusted (their
+record files have the bytes the manifest recorded) and its manifest entry says
+the same bytes were read by the same code; everything else is extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import Issue
+from pipeline.manifest import MANIFEST, Entry, Manifest, untouched
+from pipeline.sources import discover, display_path, too_large
+from schemas.records import RECORD_TYPES
+
+DOCUMENTS_DIR = "documents"  # one JSON file per document
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source file as discovered: where it is and what its bytes hash to."""
+
+    path: Path
+    source_path: str  # as shown and recorded: relative to the working directory
+    sha256: str
+    size: int
+    refusal: Issue | None = None  # over the size limit, or unreadable: never extracted
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    sources: tuple[Source, ...]  # every source, in path order
+    reused: dict[str, Entry]  # source_path -> its entry; its records are in the previous outputs
+    previous: Manifest | None  # the previous run's manifest, if there is a valid one
+    distrusted: bool = False  # the previous record files were changed since that run
+
+    @property
+    def todo(self) -> tuple[Source, ...]:
+        """The sources to extract (a refused one only gets its error)."""
+        return tuple(s for s in self.sources if s.source_path not in self.reused)
+
+    def nothing_changed(self, parquet: bool, out: Path) -> bool:
+        """True when every source is reused and the outputs already hold what was asked."""
+        same_sources = self.previous is not None and not self.distrusted and \
+            {e.source_path for e in self.previous.sources} == {s.source_path for s in self.sources}
+        parquet_ready = not parquet or all((out / f"{s}.parquet").is_file() for s in RECORD_TYPES)
+        return same_sources and not self.todo and parquet_ready
+
+
+def plan(sources: Path, out: Path, *, force: bool = False) -> Plan:
+    """Hash every source below ``sources`` and match it against ``out``'s manifest."""
+    found = tuple(find(path) for path in discover(sources))
+    previous = Manifest.read(_read(out / MANIFEST))
+    distrusted = previous is not None and not untouched(out, previous)
+    entries = {e.source_path: e for e in previous.sources} if previous and not (force or distrusted) else {}
+    reused = {s.source_path: entries[s.source_path] for s in found
+              if _reusable(entries.get(s.source_path), s, out)}
+    return Plan(found, reused, previous, distrusted)
+
+
+def find(path: Path) -> Source:
+    """A source's hash and size; a file over the size limit, or unreadable, is refused unread."""
+    source_path = display_path(path)
+    try:
+        size = path.stat().st_size
+        issue = too_large(size)
+        if issue is not None:
+            return Source(path, source_path, f"unread:{size}", size, issue)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")
+        return Source(path, source_path, "unreadable", 0, issue)
+    return Source(path, source_path, digest, size)
+
+
+def _reusable(entry: Entry | None, source: Source, out: Path) -> bool:
+    if entry is None or source.refusal is not None or not entry.reusable(source.sha256):
+        return False
+    return not entry.extracted_records or (out / DOCUMENTS_DIR / f"{entry.doc_id}.json").is_file()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -1,0 +1,202 @@
+"""The one writer of record files: CSV, JSON Lines, per-document JSON and Parquet.
+
+Records go in as typed record sets, a document at a time in doc_id order, and
+out as bytes that are the same whoever writes them: the command line's run
+streams into files, ``export()`` into memory for tests and small runs.
+Files are byte-stable: UTF-8 without BOM, ``\\n`` line endings, rows in
+document then record order, no timestamps, no absolute paths.
+
+CSV cells: empty for missing, ``true``/``false`` for booleans, lists joined by
+``;``, floats in Python's shortest round-trip form (the same on every platform).
+JSON Lines and Parquet keep lists as lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, BinaryIO
+
+from pipeline import PIPELINE_VERSION
+from pipeline.contract import column_names, columns, json_bytes, json_schema
+from pipeline.datapackage import datapackage
+from pipeline.errors import Issue
+from pipeline.validate import ValidatedDoc
+from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, ErrorRecord, Record, RecordSet
+
+DOCUMENTS_DIR = "documents"  # one JSON file per document
+DATAPACKAGE = "datapackage.json"
+PARQUET_ROW_GROUP = 50_000  # rows buffered per record type before a Parquet row group is written
+
+Opener = Callable[[str], BinaryIO]  # a record file's name -> where its bytes go
+
+
+class Sink:
+    """A text stream into bytes that keeps the sha256 and size of what went through."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.sha256.update(data)
+        self.size += len(data)
+        self.raw.write(data)
+        return len(text)
+
+
+class Writer:
+    """Writes every record file of a run, a document at a time; see the module docstring."""
+
+    def __init__(self, opener: Opener, *, parquet: Opener | None = None) -> None:
+        self._csv: dict[str, Sink] = {}
+        self._jsonl: dict[str, Sink] = {}
+        self._parquet = _ParquetFiles(parquet) if parquet is not None else None
+        for stem in RECORD_TYPES:
+            self._csv[stem] = Sink(opener(f"{stem}.csv"))
+            self._jsonl[stem] = Sink(opener(f"{stem}.jsonl"))
+            self._csv[stem].write(",".join(column_names(stem)) + "\n")
+
+    def document(self, doc_id: str, source_path: str, records: RecordSet,
+                 issues: Sequence[Issue]) -> None:
+        """One document's rows in every record file; its problems go to errors."""
+        for stem, rows in (*records.items(), ("errors", error_records(doc_id, source_path, issues))):
+            self.rows(stem, rows)
+
+    def rows(self, stem: str, records: Sequence[Record]) -> None:
+        if not records:
+            return
+        names = column_names(stem)
+        dumped = [record.model_dump() for record in records]
+        csv.writer(self._csv[stem], lineterminator="\n").writerows(
+            [csv_cell(row[name]) for name in names] for row in dumped)
+        self._jsonl[stem].write("".join(record.model_dump_json() + "\n" for record in records))
+        if self._parquet is not None:
+            self._parquet.add(stem, dumped)
+
+    def close(self) -> dict[str, tuple[str, int]]:
+        """Finish the files; the sha256 and size of each CSV and JSON Lines file, by name."""
+        if self._parquet is not None:
+            self._parquet.close()
+        sinks = {**{f"{s}.csv": k for s, k in self._csv.items()},
+                 **{f"{s}.jsonl": k for s, k in self._jsonl.items()}}
+        for sink in sinks.values():
+            sink.raw.close()
+        return {name: (sink.sha256.hexdigest(), sink.size) for name, sink in sinks.items()}
+
+
+def export(docs: Iterable[ValidatedDoc]) -> dict[str, bytes]:
+    """All record files of a run, in memory, keyed by their path relative to the output folder:
+    the same writer as the command line's run, over the same documents in the same order."""
+    buffers: dict[str, io.BytesIO] = {}
+
+    def opener(name: str) -> BinaryIO:
+        buffers[name] = _KeptBytesIO()
+        return buffers[name]
+
+    ordered = sorted(docs, key=lambda d: (d.doc_id, d.source_path))
+    writer = Writer(opener)
+    files: dict[str, bytes] = {}
+    for doc in ordered:
+        writer.document(doc.doc_id, doc.source_path, doc.records, doc.issues)
+        if doc.records:
+            files[f"{DOCUMENTS_DIR}/{doc.doc_id}.json"] = document_json(doc.doc_id, doc.records, doc.issues,
+                                                                         doc.source_path)
+    digests = writer.close()
+    files.update({name: buffer.getvalue() for name, buffer in buffers.items()})
+    files[DATAPACKAGE] = datapackage({n: d for n, d in digests.items() if n.endswith(".csv")})
+    return dict(sorted(files.items()))
+
+
+def document_json(doc_id: str, records: RecordSet, issues: Sequence[Issue], source_path: str) -> bytes:
+    """``documents/<doc_id>.json``: all of one document's records and problems."""
+    body: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "pipeline_version": PIPELINE_VERSION,
+                            "doc_id": doc_id}
+    for stem, rows in (*records.items(), ("errors", error_records(doc_id, source_path, issues))):
+        body[stem] = [r.model_dump(mode="json") for r in rows]
+    return json_bytes(body)
+
+
+def read_document(content: bytes) -> RecordSet:
+    """The records of a ``documents/<doc_id>.json`` (the previous run's, to reuse or compare)."""
+    import json
+
+    body = json.loads(content)
+    return RecordSet.of_stems({stem: tuple(RECORD_TYPES[stem].model_validate(row) for row in body[stem])
+                               for stem in RECORD_STEMS})
+
+
+def error_records(doc_id: str, source_path: str, issues: Iterable[Issue]) -> tuple[ErrorRecord, ...]:
+    return tuple(ErrorRecord(doc_id=doc_id, source_path=source_path, stage=i.stage, line=i.line,
+                             severity=i.severity, message=i.message) for i in issues)
+
+
+def json_schemas() -> dict[str, bytes]:
+    """The JSON Schema of every record type, keyed by file name."""
+    return {f"{stem}.schema.json": json_bytes(json_schema(stem)) for stem in RECORD_TYPES}
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(csv_cell(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+class _KeptBytesIO(io.BytesIO):
+    """An in-memory file whose bytes stay readable after it is closed."""
+
+    def close(self) -> None:
+        self._kept = self.getvalue()
+
+    def getvalue(self) -> bytes:
+        return getattr(self, "_kept", None) or super().getvalue()
+
+
+class _ParquetFiles:
+    """One Parquet file per record type, typed from the contract, lists kept whole."""
+
+    def __init__(self, opener: Opener) -> None:
+        import pyarrow as pa  # the optional extra: imported only when Parquet is asked for
+        import pyarrow.parquet as pq
+
+        self._pa, self._pq = pa, pq
+        self._opener = opener
+        self._schemas = {stem: pa.schema([(c.name, _arrow_type(pa, c.kind, c.item_kind))
+                                          for c in columns(stem)]) for stem in RECORD_TYPES}
+        self._buffers: dict[str, list[dict[str, Any]]] = {stem: [] for stem in RECORD_TYPES}
+        self._writers: dict[str, Any] = {}
+
+    def add(self, stem: str, rows: list[dict[str, Any]]) -> None:
+        self._buffers[stem].extend(rows)
+        if len(self._buffers[stem]) >= PARQUET_ROW_GROUP:
+            self._flush(stem)
+
+    def close(self) -> None:
+        for stem in RECORD_TYPES:
+            self._flush(stem)
+            self._writers[stem].close()
+
+    def _flush(self, stem: str) -> None:
+        rows = self._buffers[stem]
+        if stem not in self._writers:
+            self._writers[stem] = self._pq.ParquetWriter(self._opener(f"{stem}.parquet"), self._schemas[stem])
+        if rows:
+            self._writers[stem].write_table(self._pa.Table.from_pylist(rows, schema=self._schemas[stem]))
+        self._buffers[stem] = []
+
+
+def _arrow_type(pa: Any, kind: str, item_kind: str | None) -> Any:
+    scalar = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    if kind == "list":
+        return pa.list_(scalar.get(item_kind or "string", pa.string()))
+    return scalar.get(kind, pa.string())
