@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP) ## create .venv and install the project with its test tools
 
-run: $(STAMP) ## extract every guide in sources/ into outputs/; renew schemas/json/ and the README's data dictionary
+run: $(STAMP) ## extract every guide in sources/ into outputs/ (RUN_ARGS="--summary FILE" ...); renew schemas/json/ and the README's data dictionary
 	$(BIN)/python -m pipeline schema --write
-	$(BIN)/python -m pipeline run; status=$$?; \
+	$(BIN)/python -m pipeline run $(RUN_ARGS); status=$$?; \
 	$(BIN)/python -m pipeline dictionary --write && exit $$status
 
 test: $(STAMP) ## lint (ruff), types (mypy strict), then the whole test suite (snapshots compared, never updated)
