@@ -14,7 +14,7 @@ from pathlib import PurePath
 from pipeline.decode import decode, sniff_format
 from pipeline.documents import ParsedDoc, SourceInfo
 from pipeline.errors import DocumentError, Issue
-from pipeline.inline import clean_inline
+from pipeline.inline import clean_inline, strip_markup
 from pipeline.normalize import normalize
 from pipeline.parse import UnknownFormatError, parse
 from pipeline.parse.front_matter import split_front_matter
@@ -27,7 +27,8 @@ FRONT_MATTER_FORMATS = frozenset({"text", "markdown"})  # HTML carries its field
 
 def extract(data: bytes, source_path: str) -> ValidatedDoc:
     """Run one source file's bytes through decode, parse, normalize and validate."""
-    clean_inline.cache_clear()  # the cache serves one document's repeats; memory stays flat
+    clean_inline.cache_clear()  # the caches serve one document's repeats; memory stays flat
+    strip_markup.cache_clear()
     name = PurePath(source_path).name
     sha256 = hashlib.sha256(data).hexdigest()
     try:

@@ -91,6 +91,7 @@ def clean_inline(raw: str) -> Inline:
                   reading.strong_only and bool(text))
 
 
+@lru_cache(maxsize=65536)
 def strip_markup(text: str) -> str:
     """Markdown inline markup to its text; citation markers are kept as written."""
     return _read(text, citations=False).text

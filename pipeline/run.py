@@ -141,10 +141,14 @@ def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, p
     previous = _Previous(the_plan.previous, out)
     report = ChangeReport()
     writer = Writer(_opener(temp), parquet=_opener(temp) if parquet else None)
-    for summary in sorted(summaries, key=lambda s: (s.doc_id, s.source_path)):
-        records = _records(summary, out, temp)
-        writer.document(summary.doc_id, summary.source_path, records, summary.all_issues)
-        previous.compare(summary, records, report)
+    # Reused documents' rows are copied from the last run's files, which the manifest indexes;
+    # Parquet needs every document's values, so it reads them all from their JSON.
+    old_rows = PreviousRows(out, the_plan.previous) if the_plan.reused and not parquet else None
+    try:
+        _write_documents(summaries, writer, old_rows, previous, report, out, temp)
+    finally:
+        if old_rows is not None:
+            old_rows.close()
     previous.removed({s.doc_id for s in summaries}, report)
     digests = writer.close()
     (temp / DATAPACKAGE).write_bytes(datapackage({n: d for n, d in digests.items() if n.endswith(".csv")}))
@@ -168,6 +172,24 @@ def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, p
     carry_unowned(out, temp, OWNED)
     exchange(temp, out)
     return Outcome(summaries, changed=True, changes=changes)
+
+
+def _write_documents(summaries: list[Summary], writer: Writer, old_rows: PreviousRows | None,
+                     previous: _Previous, report: ChangeReport, out: Path, temp: Path) -> None:
+    """Every document's rows, in doc_id order; what changed goes into the report."""
+    for summary in sorted(summaries, key=lambda s: (s.doc_id, s.source_path)):
+        if old_rows is not None:
+            old_rows.skip_to(summary.doc_id, summary.source_path)
+        if old_rows is not None and not summary.extracted and not summary.failed:
+            _link_or_copy(out / DOCUMENTS_DIR / f"{summary.doc_id}.json",
+                          temp / DOCUMENTS_DIR / f"{summary.doc_id}.json")
+            writer.copy(old_rows.take(summary.source_path))
+            writer.rows("errors", error_records(summary.doc_id, summary.source_path, summary.all_issues))
+            previous.compare(summary, RecordSet(), report)  # its errors only: the records are the same
+            continue
+        records = _records(summary, out, temp)
+        writer.document(summary.doc_id, summary.source_path, records, summary.all_issues)
+        previous.compare(summary, records, report)
 
 
 def _records(summary: Summary, out: Path, temp: Path) -> RecordSet:
@@ -196,9 +218,10 @@ class _Previous:
         doc_id = summary.doc_id
         old = self._entries.get(doc_id)
         new_errors = cells(error_records(doc_id, summary.source_path, summary.all_issues))
-        if old is None:
+        if old is None:  # a new document: counted, not listed
             for stem, rows in records.items():
-                report.compare(stem, doc_id, [], cells(rows))
+                if rows:
+                    report.whole(stem, doc_id, "added", len(rows))
             report.compare("errors", doc_id, [], new_errors)
             return
         if summary.extracted or summary.failed or old.errors:  # else reused: the same records
@@ -224,6 +247,56 @@ class _Previous:
         if old.errors or not old.extracted_records or not path.is_file():
             return RecordSet()
         return read_document(path.read_bytes())
+
+
+class PreviousRows:
+    """The last run's CSV and JSON Lines files, walked in step with its manifest.
+
+    Rows were written in (doc_id, source_path) order and the manifest says how many
+    each document has in each file, so a document's rows are taken by count, as
+    written: nothing is parsed (a CSV row ends where its quotes balance).
+    """
+
+    def __init__(self, out: Path, manifest: Manifest | None) -> None:
+        entries = sorted(manifest.sources if manifest else [], key=lambda e: (e.doc_id, e.source_path))
+        self._entries = iter(entries)
+        self._next: Entry | None = next(self._entries, None)
+        self._files = {name: (out / name).open(encoding="utf-8", newline="")
+                       for stem in RECORD_TYPES for name in (f"{stem}.csv", f"{stem}.jsonl")}
+        for stem in RECORD_TYPES:
+            self._files[f"{stem}.csv"].readline()  # the header
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+
+    def skip_to(self, doc_id: str, source_path: str) -> None:
+        """Pass over the rows of documents before this one (gone, or written anew)."""
+        while self._next is not None and (self._next.doc_id, self._next.source_path) < (doc_id, source_path):
+            self._rows(self._next)
+
+    def take(self, source_path: str) -> dict[str, str]:
+        """The rows of the document from ``source_path`` (the next one), by file name."""
+        assert self._next is not None and self._next.source_path == source_path
+        return {name: text for name, text in self._rows(self._next).items() if not name.startswith("errors.")}
+
+    def _rows(self, old: Entry) -> dict[str, str]:
+        counts = {**old.records, "errors": old.errors + old.warnings}
+        rows = {}
+        for stem in RECORD_TYPES:
+            n = counts.get(stem, 0)
+            rows[f"{stem}.csv"] = "".join(_csv_record(self._files[f"{stem}.csv"]) for _ in range(n))
+            rows[f"{stem}.jsonl"] = "".join(self._files[f"{stem}.jsonl"].readline() for _ in range(n))
+        self._next = next(self._entries, None)
+        return rows
+
+
+def _csv_record(handle: Any) -> str:
+    """One CSV record: a line, and more while a quoted field holds a line break."""
+    record = handle.readline()
+    while record.count('"') % 2:
+        record += handle.readline()
+    return str(record)
 
 
 def _differs(out: Path, temp: Path, summaries: Iterable[Summary], parquet: bool) -> bool:

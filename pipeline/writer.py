@@ -17,7 +17,11 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import Any, BinaryIO
+
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic_core import to_json
 
 from pipeline import PIPELINE_VERSION
 from pipeline.contract import column_names, columns, json_bytes, json_schema
@@ -78,6 +82,12 @@ class Writer:
         if self._parquet is not None:
             self._parquet.add(stem, dumped)
 
+    def copy(self, texts: dict[str, str]) -> None:
+        """Rows as a previous run wrote them, by file name (``table_cells.csv`` ...), as they are."""
+        for name, text in texts.items():
+            stem, _, ext = name.rpartition(".")
+            (self._csv if ext == "csv" else self._jsonl)[stem].write(text)
+
     def close(self) -> dict[str, tuple[str, int]]:
         """Finish the files; the sha256 and size of each CSV and JSON Lines file, by name."""
         if self._parquet is not None:
@@ -113,21 +123,27 @@ def export(docs: Iterable[ValidatedDoc]) -> dict[str, bytes]:
 
 
 def document_json(doc_id: str, records: RecordSet, issues: Sequence[Issue], source_path: str) -> bytes:
-    """``documents/<doc_id>.json``: all of one document's records and problems."""
+    """``documents/<doc_id>.json``: all of one document's records and problems, indented, numbers
+    written as in the JSON Lines files (pydantic's serializer, which is also the fast one)."""
     body: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "pipeline_version": PIPELINE_VERSION,
                             "doc_id": doc_id}
     for stem, rows in (*records.items(), ("errors", error_records(doc_id, source_path, issues))):
         body[stem] = [r.model_dump(mode="json") for r in rows]
-    return json_bytes(body)
+    return bytes(to_json(body, indent=2)) + b"\n"
 
 
 def read_document(content: bytes) -> RecordSet:
-    """The records of a ``documents/<doc_id>.json`` (the previous run's, to reuse or compare)."""
-    import json
+    """The records of a ``documents/<doc_id>.json``, validated by the contract in one pass."""
+    parsed = _document_file().model_validate_json(content)
+    return RecordSet.of_stems({stem: getattr(parsed, stem) for stem in RECORD_STEMS})
 
-    body = json.loads(content)
-    return RecordSet.of_stems({stem: tuple(RECORD_TYPES[stem].model_validate(row) for row in body[stem])
-                               for stem in RECORD_STEMS})
+
+@cache
+def _document_file() -> type[BaseModel]:
+    """A document JSON file's record lists, each typed by its record class."""
+    fields: dict[str, Any] = {stem: (tuple[RECORD_TYPES[stem], ...], ...)  # type: ignore[valid-type]
+                              for stem in RECORD_STEMS}
+    return create_model("DocumentFile", __config__=ConfigDict(extra="ignore"), **fields)
 
 
 def error_records(doc_id: str, source_path: str, issues: Iterable[Issue]) -> tuple[ErrorRecord, ...]:
