@@ -24,17 +24,18 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pipeline import PIPELINE_VERSION
-from pipeline.changes import ChangeReport, cells
+from pipeline.changes import ChangeReport
 from pipeline.contract import json_bytes
 from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
 from pipeline.execute import execute
 from pipeline.manifest import MANIFEST, Entry, Manifest, entry
 from pipeline.plan import DOCUMENTS_DIR, Plan, plan
+from pipeline.previous import PreviousRows, PreviousRun
 from pipeline.sources import duplicate_id_issues
 from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
 from pipeline.writer import DATAPACKAGE, Writer, document_json, error_records, read_document
-from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, RecordSet
+from schemas.records import RECORD_TYPES, SCHEMA_VERSION, RecordSet
 
 CHANGES = "changes.json"
 # Files a run owns in the output folder; anything else there (a review site) is carried over.
@@ -138,7 +139,7 @@ def _check_ids(summaries: list[Summary]) -> list[Summary]:
 def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, parquet: bool) -> Outcome:
     """Write every record file, the package and the manifest into ``temp``; swap it in when
     anything differs from ``out``."""
-    previous = _Previous(the_plan.previous, out)
+    previous = PreviousRun(the_plan.previous, out)
     report = ChangeReport()
     writer = Writer(_opener(temp), parquet=_opener(temp) if parquet else None)
     # Reused documents' rows are copied from the last run's files, which the manifest indexes;
@@ -175,7 +176,7 @@ def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, p
 
 
 def _write_documents(summaries: list[Summary], writer: Writer, old_rows: PreviousRows | None,
-                     previous: _Previous, report: ChangeReport, out: Path, temp: Path) -> None:
+                     previous: PreviousRun, report: ChangeReport, out: Path, temp: Path) -> None:
     """Every document's rows, in doc_id order; what changed goes into the report."""
     for summary in sorted(summaries, key=lambda s: (s.doc_id, s.source_path)):
         if old_rows is not None:
@@ -202,101 +203,6 @@ def _records(summary: Summary, out: Path, temp: Path) -> RecordSet:
     if not summary.extracted:
         _link_or_copy(out / DOCUMENTS_DIR / f"{summary.doc_id}.json", json_path)
     return read_document(json_path.read_bytes())
-
-
-class _Previous:
-    """The last run's records of a document, for the change report: its JSON file and the
-    issues its manifest entry recorded (with the duplicate-id errors that run found)."""
-
-    def __init__(self, manifest: Manifest | None, out: Path) -> None:
-        self._out = out
-        self._entries = {e.doc_id: e for e in manifest.sources} if manifest else {}
-        self._duplicates = duplicate_id_issues((e.doc_id, e.source_path) for e in
-                                               (manifest.sources if manifest else []))
-
-    def compare(self, summary: Summary, records: RecordSet, report: ChangeReport) -> None:
-        doc_id = summary.doc_id
-        old = self._entries.get(doc_id)
-        new_errors = cells(error_records(doc_id, summary.source_path, summary.all_issues))
-        if old is None:  # a new document: counted, not listed
-            for stem, rows in records.items():
-                if rows:
-                    report.whole(stem, doc_id, "added", len(rows))
-            report.compare("errors", doc_id, [], new_errors)
-            return
-        if summary.extracted or summary.failed or old.errors:  # else reused: the same records
-            before = self._records(old)
-            for stem in RECORD_STEMS:
-                report.compare(stem, doc_id, cells(before.of(stem)), cells(records.of(stem)))
-        old_issues = (*old.issues(), *((self._duplicates[old.source_path],)
-                                       if old.source_path in self._duplicates else ()))
-        report.compare("errors", doc_id, cells(error_records(doc_id, old.source_path, old_issues)),
-                       new_errors)
-
-    def removed(self, doc_ids: set[str], report: ChangeReport) -> None:
-        """Documents of the last run that this run no longer has."""
-        for doc_id in sorted(set(self._entries) - doc_ids):
-            old = self._entries[doc_id]
-            counts = {**old.records, "errors": old.errors + old.warnings}
-            for stem in RECORD_TYPES:
-                if counts.get(stem):
-                    report.whole(stem, doc_id, "removed", counts[stem])
-
-    def _records(self, old: Entry) -> RecordSet:
-        path = self._out / DOCUMENTS_DIR / f"{old.doc_id}.json"
-        if old.errors or not old.extracted_records or not path.is_file():
-            return RecordSet()
-        return read_document(path.read_bytes())
-
-
-class PreviousRows:
-    """The last run's CSV and JSON Lines files, walked in step with its manifest.
-
-    Rows were written in (doc_id, source_path) order and the manifest says how many
-    each document has in each file, so a document's rows are taken by count, as
-    written: nothing is parsed (a CSV row ends where its quotes balance).
-    """
-
-    def __init__(self, out: Path, manifest: Manifest | None) -> None:
-        entries = sorted(manifest.sources if manifest else [], key=lambda e: (e.doc_id, e.source_path))
-        self._entries = iter(entries)
-        self._next: Entry | None = next(self._entries, None)
-        self._files = {name: (out / name).open(encoding="utf-8", newline="")
-                       for stem in RECORD_TYPES for name in (f"{stem}.csv", f"{stem}.jsonl")}
-        for stem in RECORD_TYPES:
-            self._files[f"{stem}.csv"].readline()  # the header
-
-    def close(self) -> None:
-        for handle in self._files.values():
-            handle.close()
-
-    def skip_to(self, doc_id: str, source_path: str) -> None:
-        """Pass over the rows of documents before this one (gone, or written anew)."""
-        while self._next is not None and (self._next.doc_id, self._next.source_path) < (doc_id, source_path):
-            self._rows(self._next)
-
-    def take(self, source_path: str) -> dict[str, str]:
-        """The rows of the document from ``source_path`` (the next one), by file name."""
-        assert self._next is not None and self._next.source_path == source_path
-        return {name: text for name, text in self._rows(self._next).items() if not name.startswith("errors.")}
-
-    def _rows(self, old: Entry) -> dict[str, str]:
-        counts = {**old.records, "errors": old.errors + old.warnings}
-        rows = {}
-        for stem in RECORD_TYPES:
-            n = counts.get(stem, 0)
-            rows[f"{stem}.csv"] = "".join(_csv_record(self._files[f"{stem}.csv"]) for _ in range(n))
-            rows[f"{stem}.jsonl"] = "".join(self._files[f"{stem}.jsonl"].readline() for _ in range(n))
-        self._next = next(self._entries, None)
-        return rows
-
-
-def _csv_record(handle: Any) -> str:
-    """One CSV record: a line, and more while a quoted field holds a line break."""
-    record = handle.readline()
-    while record.count('"') % 2:
-        record += handle.readline()
-    return str(record)
 
 
 def _differs(out: Path, temp: Path, summaries: Iterable[Summary], parquet: bool) -> bool:

@@ -26,6 +26,7 @@ _REFERENCES_TITLE = re.compile(
     r"^(?:references?|bibliography|literature(?:\s+cited)?|sources|works\s+cited)$", re.I
 )
 _BRACKET_NUMBER = re.compile(r"^\s*\[(\d{1,4})\]\s+(?=\S)")
+_OPENS_WITH_NUMBER = re.compile(r"\s*\\?\[\d")  # a cheap look before the markup is read
 _DOT_NUMBER = re.compile(r"^\s*(\d{1,4})\.\s+(?=\S)")
 _SOURCE = re.compile(r"\s*\[(?P<source>[^\[\]\s]+\.[^\[\]\s]+)\]\s*$")
 _VIEW_SOURCE = re.compile(r"\s*\bView Source\s*$", re.I)
@@ -55,10 +56,9 @@ def extract_references(draft: Draft) -> Draft:
         in_section = draft.block_sections[i] in reference_sections
         if isinstance(block, ParagraphBlock):
             # Bare "[1] Authors. Title. ..." lines, no list marker: references in their section.
-            if not (in_section and _BRACKET_NUMBER.match(strip_markup(block.text))):
+            if not (in_section and _numbered(block.text)):
                 continue
-        elif not isinstance(block, ListItemBlock) or not (
-                in_section or _BRACKET_NUMBER.match(strip_markup(block.text))):
+        elif not isinstance(block, ListItemBlock) or not (in_section or _numbered(block.text)):
             continue
         reference = parse_reference(block)
         if reference is None:
@@ -76,6 +76,11 @@ def extract_references(draft: Draft) -> Draft:
         locations=locations,
         issues=draft.issues + tuple(issues),
     )
+
+
+def _numbered(raw: str) -> bool:
+    """The text opens with "[n] " (a converter may have escaped the brackets)."""
+    return bool(_OPENS_WITH_NUMBER.match(raw) and _BRACKET_NUMBER.match(strip_markup(raw)))
 
 
 def parse_reference(item: ListItemBlock | ParagraphBlock) -> Reference | None:
