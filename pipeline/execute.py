@@ -1,9 +1,12 @@
 """The second step of a run: extract the sources the plan did not reuse.
 
 Each source goes through the stages in a worker process (``--jobs``), in
-chunks, and comes back as its typed record set, in the plan's order. A
-pipeline bug in one document becomes that document's internal error, with its
-traceback for the console; the other documents go on.
+chunks, and comes back in the plan's order as what the run keeps of it (doc_id,
+issues, counts) and its typed record set serialized by the contract: its
+``documents/<doc_id>.json``, made in the worker so that the main process only
+writes bytes (it would otherwise be the bottleneck, and results would pile up
+in memory behind it). A pipeline bug in one document becomes that document's
+internal error, with its traceback for the console; the other documents go on.
 """
 
 from __future__ import annotations
@@ -26,8 +29,22 @@ CHUNK = 8  # sources handed to a worker at a time: few round trips, even load
 @dataclass(frozen=True, slots=True)
 class Extracted:
     source: Source
-    doc: ValidatedDoc
+    doc_id: str
+    sha256: str
+    size: int
+    source_format: str
+    issues: tuple[Issue, ...]
+    counts: dict[str, int]  # records per type
+    document: bytes | None  # documents/<doc_id>.json, when the document has records
     trace: str | None = None  # the traceback of a pipeline bug, for the console
+
+
+def _extracted(source: Source, doc: ValidatedDoc, trace: str | None = None) -> Extracted:
+    from pipeline.writer import document_json
+
+    document = document_json(doc.doc_id, doc.records, doc.issues, doc.source_path) if doc.records else None
+    return Extracted(source, doc.doc_id, doc.source_sha256, doc.size, doc.source_format, doc.issues,
+                     {stem: len(rows) for stem, rows in doc.records.items()}, document, trace)
 
 
 def execute(todo: Sequence[Source], jobs: int) -> Iterator[Extracted]:
@@ -44,15 +61,15 @@ def extract_source(source: Source) -> Extracted:
     from pipeline.extract import extract, refused  # the stages load in the worker only
 
     if source.refusal is not None:
-        return Extracted(source, refused(source.source_path, source.refusal, source.sha256, source.size))
+        return _extracted(source, refused(source.source_path, source.refusal, source.sha256, source.size))
     try:
         data = source.path.read_bytes()
     except OSError as exc:
         issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")
-        return Extracted(source, refused(source.source_path, issue))
+        return _extracted(source, refused(source.source_path, issue))
     try:
-        return Extracted(source, extract(data, source.source_path))
+        return _extracted(source, extract(data, source.source_path))
     except Exception as exc:  # a pipeline bug: say so loudly, keep the run going
         issue = Issue("internal", "error", f"pipeline bug while reading this file: {exc!r}")
         doc = refused(source.source_path, issue, hashlib.sha256(data).hexdigest(), len(data))
-        return Extracted(source, doc, traceback.format_exc())
+        return _extracted(source, doc, traceback.format_exc())

@@ -34,7 +34,7 @@ from pipeline.plan import DOCUMENTS_DIR, Plan, plan
 from pipeline.previous import PreviousRows, PreviousRun
 from pipeline.sources import duplicate_id_issues
 from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
-from pipeline.writer import DATAPACKAGE, Writer, document_json, error_records, read_document
+from pipeline.writer import DATAPACKAGE, Writer, error_records, read_document
 from schemas.records import RECORD_TYPES, SCHEMA_VERSION, RecordSet
 
 CHANGES = "changes.json"
@@ -111,14 +111,11 @@ def _summaries(the_plan: Plan, temp: Path, jobs: int,
             yield _reused(the_plan.reused[source.source_path])
             continue
         done = next(extracted)
-        doc = done.doc
-        if doc.records:
-            json_path = temp / DOCUMENTS_DIR / f"{doc.doc_id}.json"
-            json_path.write_bytes(document_json(doc.doc_id, doc.records, doc.issues, doc.source_path))
-        summary = Summary(doc.source_path, doc.doc_id, source.sha256 if source.refusal else doc.source_sha256,
-                          source.size if source.refusal else doc.size, doc.source_format, doc.issues,
-                          {stem: len(rows) for stem, rows in doc.records.items()}, bool(doc.records),
-                          extracted=True, trace=done.trace)
+        if done.document is not None:
+            (temp / DOCUMENTS_DIR / f"{done.doc_id}.json").write_bytes(done.document)
+        summary = Summary(source.source_path, done.doc_id, done.sha256, done.size, done.source_format,
+                          done.issues, done.counts, done.document is not None, extracted=True,
+                          trace=done.trace)
         if on_document is not None:
             on_document(summary)
         yield summary

@@ -18,7 +18,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 
 DocId = Annotated[
     str,
@@ -40,6 +40,9 @@ GuideKind = Literal["comparative guide", "technical guide", "application notes",
                     "evidence card", "other"]
 SourceFormat = Literal["text", "markdown", "html"]
 ProtocolKind = Literal["trial", "procedure"]
+# Signs a cell writes before its number, longest first (the order a reader tries them in).
+Comparator = Literal["<=", ">=", "≤", "≥", "<", ">", "~", "≈"]
+PComparator = Literal["<=", ">=", "≤", "≥", "<", ">", "="]
 _PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -160,12 +163,12 @@ class TableCellRecord(Record):
     text: str = Field(description="Clean cell text: no markup, no citation markers.")
     value: float | None = Field(description="Leading measured number.")
     unit: str | None = Field(description="Unit of value, from the cell or else its column/row label.")
-    comparator: str | None = Field(description="Sign before the value: <, >, ≤, ≥, ~, ≈.")
+    comparator: Comparator | None = Field(description="Sign before the value: <, >, ≤, ≥, ~, ≈.")
     uncertainty: float | None = Field(ge=0, description="The ± spread stated with the value.")
     value_low: float | None = Field(description="Low end of a range (8–14 h gives 8); never averaged.")
     value_high: float | None = Field(description="High end of a range (8–14 h gives 14).")
     p_value: float | None = Field(ge=0, le=1, description="First p-value stated in the cell.")
-    p_comparator: str | None = Field(description="Relation of the p-value: <, >, =, ≤, ≥.")
+    p_comparator: PComparator | None = Field(description="Relation of the p-value: <, >, =, ≤, ≥.")
     citations: Citations
     missing: bool = Field(description="True for a placeholder cell such as '-', 'N/A', 'NR'.")
     line: Line

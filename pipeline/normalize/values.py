@@ -22,6 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import get_args
+
+from schemas.records import Comparator, PComparator
 
 # Placeholders that mean "no value here", compared case-insensitively.
 PLACEHOLDERS = frozenset(
@@ -44,7 +47,7 @@ _EXP = r"(?:\^[-−]?\d+|[⁻]?[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
 _UNIT = (rf"{_ATOM}{_EXP}?(?:(?:\s?[/·]\s?{_ATOM}{_EXP}?)|(?:\s{_ATOM}{_EXP}))*"
          r"(?![A-Za-zµ])")
 
-COMPARATORS = ("<=", ">=", "≤", "≥", "<", ">", "~", "≈")
+COMPARATORS: tuple[str, ...] = get_args(Comparator)  # the contract's, longest first
 _COMPARATOR = "|".join(re.escape(c) for c in COMPARATORS)
 _NUMBER = r"[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+"
 _MEASURE = (
@@ -58,7 +61,8 @@ _MEASURE = (
 _LEADING = re.compile(rf"^{_MEASURE}")
 _AFTER_LABEL = re.compile(r"(?:=|:\s)\s*")
 _STANDALONE = re.compile(rf"(?<![\w.,\-−‑]){_MEASURE}")
-_P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_COMPARATOR}|=)\s*(?P<num>{_NUMBER})", re.I)
+_P_COMPARATOR = "|".join(re.escape(c) for c in get_args(PComparator))
+_P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_P_COMPARATOR})\s*(?P<num>{_NUMBER})", re.I)
 _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _LABEL_UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
