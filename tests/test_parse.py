@@ -163,3 +163,13 @@ def test_converter_breaks_join_words_and_end_blocks() -> None:
 def test_lone_list_marker_takes_the_next_line() -> None:
     assert blocks_of("- HABA reagent\n-\nUV-Vis spectrophotometer\n") == [
         ("list_item", "HABA reagent"), ("list_item", "UV-Vis spectrophotometer")]
+
+
+def test_hard_wrapped_front_matter_is_read_unwrapped() -> None:
+    from pipeline.parse.front_matter import split_front_matter
+
+    long_url = "https://www.example-vendor.com/insights/sotorasib-vs-adagrasib-kras-g12c-inhibitors"
+    text = f"---\nsource_url:\n{long_url}\ntitle: Two Inhibitors\n---\n\nBody text.\n"
+    fields, body, issues = split_front_matter(text)
+    assert fields == {"source_url": long_url, "title": "Two Inhibitors"} and not issues
+    assert body.split("\n")[6] == "Body text."  # line numbers still count the file's lines
