@@ -28,7 +28,6 @@ CHUNK = 8  # sources handed to a worker at a time: few round trips, even load
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    source: Source
     doc_id: str
     sha256: str
     size: int
@@ -39,11 +38,11 @@ class Extracted:
     trace: str | None = None  # the traceback of a pipeline bug, for the console
 
 
-def _extracted(source: Source, doc: ValidatedDoc, trace: str | None = None) -> Extracted:
+def _extracted(doc: ValidatedDoc, trace: str | None = None) -> Extracted:
     from pipeline.writer import document_json
 
     document = document_json(doc.doc_id, doc.records, doc.issues, doc.source_path) if doc.records else None
-    return Extracted(source, doc.doc_id, doc.source_sha256, doc.size, doc.source_format, doc.issues,
+    return Extracted(doc.doc_id, doc.source_sha256, doc.size, doc.source_format, doc.issues,
                      {stem: len(rows) for stem, rows in doc.records.items()}, document, trace)
 
 
@@ -61,15 +60,15 @@ def extract_source(source: Source) -> Extracted:
     from pipeline.extract import extract, refused  # the stages load in the worker only
 
     if source.refusal is not None:
-        return _extracted(source, refused(source.source_path, source.refusal, source.sha256, source.size))
+        return _extracted(refused(source.source_path, source.refusal, source.sha256, source.size))
     try:
         data = source.path.read_bytes()
     except OSError as exc:
         issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")
-        return _extracted(source, refused(source.source_path, issue))
+        return _extracted(refused(source.source_path, issue))
     try:
-        return _extracted(source, extract(data, source.source_path))
+        return _extracted(extract(data, source.source_path))
     except Exception as exc:  # a pipeline bug: say so loudly, keep the run going
         issue = Issue("internal", "error", f"pipeline bug while reading this file: {exc!r}")
         doc = refused(source.source_path, issue, hashlib.sha256(data).hexdigest(), len(data))
-        return _extracted(source, doc, traceback.format_exc())
+        return _extracted(doc, traceback.format_exc())

@@ -16,6 +16,7 @@ The new outputs go into a temporary folder swapped in atomically
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -236,8 +237,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 

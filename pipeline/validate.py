@@ -140,7 +140,7 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
         return [_read(stem, fact, {"doc_id": doc_id, **given}) for fact, given in facts]
 
     return {
-        "documents": rows("documents", [(doc.metadata, vars_of(doc.source))]),
+        "documents": rows("documents", [(doc.metadata, _vars_of(doc.source))]),
         "sections": rows("sections", ((s, {}) for s in doc.sections)),
         "tables": rows("tables", ((t, {}) for t in doc.tables)),
         "table_cells": rows("table_cells", ((c, {"table_id": t.table_id})
@@ -162,7 +162,7 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def vars_of(obj: object) -> dict[str, Any]:
+def _vars_of(obj: object) -> dict[str, Any]:
     """A slots dataclass's fields as a mapping."""
     return {name: getattr(obj, name) for name in obj.__slots__}  # type: ignore[attr-defined]
 
