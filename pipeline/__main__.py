@@ -158,7 +158,6 @@ def diff_command(old: Path, new: Path) -> int:
 
 def review_command(out: Path) -> int:
     """Read a run's outputs and its sources; write the review site under ``out/review/``."""
-    import csv
     import shutil
 
     from pipeline.decode import decode
@@ -169,7 +168,7 @@ def review_command(out: Path) -> int:
     changes_path = out / "changes.json"
     changes = json.loads(changes_path.read_text("utf-8")) if changes_path.is_file() else None
     with (out / "errors.csv").open(encoding="utf-8", newline="") as handle:
-        errors = list(csv.DictReader(handle))
+        errors = list(read_rows(handle))
     documents = []
     for entry in manifest["sources"]:
         doc_json = out / "documents" / f"{entry['doc_id']}.json"

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from itertools import groupby
 from typing import Any, TextIO
 
+from pipeline.sources import MAX_SOURCE_BYTES
 from schemas.records import RECORD_TYPES, Record
 
 PROVENANCE = frozenset({"source_sha256", "line", "line_start"})
@@ -32,6 +33,9 @@ def cells(records: Sequence[Record]) -> list[Row]:
 
 
 def read_rows(handle: TextIO) -> Iterator[Row]:
+    """The rows of one of the run's CSV files. A field may be as long as a whole source (a
+    table cell that is one long paragraph), past the ``csv`` module's default limit."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_SOURCE_BYTES))
     return iter(csv.DictReader(handle))
 
 

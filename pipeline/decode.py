@@ -38,33 +38,47 @@ TEXT_EXTENSIONS = frozenset({".txt", ".md", ".html", ".htm", ".xhtml", ".xml", "
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
+# Byte-order marks and the codec each names ("Unicode" in some editors' save dialogs is
+# UTF-16). UTF-32's little-endian mark starts like UTF-16's, so it is tried first.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_LINE_BREAK = re.compile(rb"(\r\n?|\n)")
+
+
 @dataclass(frozen=True, slots=True)
 class DecodedText:
     text: str
     encoding: str
+    issues: tuple[Issue, ...] = ()  # lines read in another encoding than the rest
 
 
 def decode(data: bytes) -> DecodedText:
-    """Decode a guide's bytes: BOM removed, UTF-8 first, then a detected legacy encoding.
+    """Decode a guide's bytes: by its byte-order mark, else UTF-8 (stray lines in a legacy
+    encoding re-read, and said), else a detected legacy encoding.
 
     Empty files, binary files (an image, an archive, a PDF) and bytes that are text
     in no encoding raise ``DocumentError`` with a message a person can act on.
     """
     if not data:
         raise DocumentError(Issue("decode", "error", "the file is empty"))
-    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+    issues: tuple[Issue, ...] = ()
+    bom = next((codec for mark, codec in BOMS if data.startswith(mark)), None)
+    if bom is not None:
+        text, encoding = _decode_bom(data, bom)
+    elif b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise DocumentError(Issue("decode", "error", _binary_message(data)))
-    if data.startswith(codecs.BOM_UTF8):
-        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
     else:
-        encoding = "utf-8"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        kind = binary_kind(data)
-        if kind is not None:
-            raise DocumentError(Issue("decode", "error", _binary_message(data))) from None
-        text, encoding = _decode_legacy(data)
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            kind = binary_kind(data)
+            if kind is not None:
+                raise DocumentError(Issue("decode", "error", _binary_message(data))) from None
+            mixed = _decode_mixed(data)
+            if mixed is not None:
+                text, encoding, issues = mixed
+            else:
+                text, encoding = _decode_legacy(data)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocumentError(
@@ -72,7 +86,43 @@ def decode(data: bytes) -> DecodedText:
         )
     if not text.strip():
         raise DocumentError(Issue("decode", "error", "the file holds only whitespace"))
-    return DecodedText(_NEWLINES.sub("\n", text), encoding)
+    return DecodedText(_NEWLINES.sub("\n", text), encoding, issues)
+
+
+def _decode_bom(data: bytes, codec: str) -> tuple[str, str]:
+    try:
+        return data.decode(codec), codec  # the utf-16 and utf-32 codecs read the mark themselves
+    except UnicodeDecodeError as exc:
+        raise DocumentError(Issue("decode", "error", f"the file opens with a {codec.upper()} "
+                                  f"byte-order mark but is not {codec.upper()} text (byte "
+                                  f"{exc.start:,})")) from None
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str, tuple[Issue, ...]] | None:
+    """A UTF-8 file with a few lines pasted in from a legacy encoding: the UTF-8 lines as
+    they are, the others re-read in the encoding detected from them, with a warning that
+    names them. None when the file is not mostly UTF-8 (fewer lines of multi-byte UTF-8
+    than lines that are not UTF-8): it is then a legacy file throughout."""
+    pieces = _LINE_BREAK.split(data)  # content, break, content, ...: content k is line k + 1
+    utf8_lines, stray = 0, []
+    for k in range(0, len(pieces), 2):
+        try:
+            pieces[k].decode("utf-8")
+        except UnicodeDecodeError:
+            stray.append(k)
+            continue
+        utf8_lines += not pieces[k].isascii()
+    if utf8_lines < max(1, len(stray)):
+        return None
+    _, legacy = _decode_legacy(b"\n".join(pieces[k] for k in stray))
+    strays = set(stray)
+    text = "".join(piece.decode(legacy if k in strays else "utf-8", errors="replace")
+                   for k, piece in enumerate(pieces))
+    lines = [k // 2 + 1 for k in stray]
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+    issue = Issue("decode", "warning", f"the file is UTF-8 but line{'s' * (len(lines) > 1)} {shown} "
+                  f"{'are' if len(lines) > 1 else 'is'} not; read as {legacy}", lines[0])
+    return text, "utf-8", (issue,)
 
 
 def binary_kind(data: bytes) -> str | None:

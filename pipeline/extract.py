@@ -37,9 +37,10 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
         source = SourceInfo(source_path, sha256, fmt, decoded.encoding, fallback_id(source_path),
                             len(data))
         front_matter: dict[str, object] = {}
-        text, issues = decoded.text, tuple[Issue, ...]()
+        text, issues = decoded.text, decoded.issues
         if fmt in FRONT_MATTER_FORMATS:
-            front_matter, text, issues = split_front_matter(text)
+            front_matter, text, found = split_front_matter(text)
+            issues += found
         try:
             parsed = parse(text, fmt)
         except UnknownFormatError as exc:

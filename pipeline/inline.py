@@ -57,10 +57,14 @@ _FORMATTING_TAG = re.compile(
     r"</?(br|span|b|i|u|em|strong|sup|sub|small|font|div|p|a)\b[^<>]*>", re.I)
 _LONE_STRONG = re.compile(r"\*\*|__")  # an unpaired "**" a converter left behind
 _ORPHAN_SPACE = re.compile(r"(?<=\S) ([.,;:])(?=\s|$)")
+# Characters that print as nothing (zero-width space and joiners, word joiner, soft hyphen,
+# a stray byte-order mark); left in, they cut numbers ("1\u200b234") and words apart.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"))
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _MICRO = re.compile(r"\u03bc(?=[A-Za-z])")  # Greek mu before a unit letter is the micro sign
 _MARKUP_CHARS = re.compile(r"[*_\[\]!^`\\&<]")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s*" + _MARK + r"+\s*(?=[.,;:!?)\]]|$)")
+# Whitespace is collapsed first, so one optional space each side keeps the pattern linear.
+_SPACE_BEFORE_PUNCT = re.compile(r" ?" + _MARK + r"+ ?(?=[.,;:!?)\]]|$)")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -78,11 +82,14 @@ class Inline:
 @lru_cache(maxsize=65536)
 def clean_inline(raw: str) -> Inline:
     """Clean one inline text; the same raw text always gives the same result."""
+    if not raw.isascii():
+        raw = raw.translate(_INVISIBLE)
     reading = _read(_superscripts(raw), citations=True)
     text, numbers = reading.text, reading.numbers
+    text = _WHITESPACE.sub(" ", text)
     if numbers:
-        text = _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, "")
-    text = _WHITESPACE.sub(" ", text).strip()
+        text = _WHITESPACE.sub(" ", _SPACE_BEFORE_PUNCT.sub("", text).replace(_MARK, ""))
+    text = text.strip()
     if " " in text:
         text = _ORPHAN_SPACE.sub(r"\1", text)  # "value ." left by a converter that dropped a marker
     if not text.isascii():

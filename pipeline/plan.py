@@ -24,7 +24,7 @@ DOCUMENTS_DIR = "documents"  # one JSON file per document
 class Source:
     """A source file as discovered: where it is and what its bytes hash to."""
 
-    path: Path
+    path: Path  # where its bytes are read: the file itself, links resolved
     source_path: str  # as shown and recorded: relative to the working directory
     sha256: str
     size: int
@@ -53,7 +53,8 @@ class Plan:
 
 def plan(sources: Path, out: Path, *, force: bool = False) -> Plan:
     """Hash every source below ``sources`` and match it against ``out``'s manifest."""
-    found = tuple(find(path) for path in discover(sources))
+    root = sources.resolve()
+    found = tuple(find(path, root) for path in discover(sources))
     previous = Manifest.read(_read(out / MANIFEST))
     distrusted = previous is not None and not untouched(out, previous)
     entries = {e.source_path: e for e in previous.sources} if previous and not (force or distrusted) else {}
@@ -62,19 +63,25 @@ def plan(sources: Path, out: Path, *, force: bool = False) -> Plan:
     return Plan(found, reused, previous, distrusted)
 
 
-def find(path: Path) -> Source:
-    """A source's hash and size; a file over the size limit, or unreadable, is refused unread."""
+def find(path: Path, root: Path) -> Source:
+    """A source's hash and size; a file over the size limit, unreadable, or reached through a
+    link that leaves ``root`` (the sources folder, resolved) is refused unread."""
     source_path = display_path(path)
     try:
-        size = path.stat().st_size
+        real = path.resolve(strict=True)
+        if not real.is_relative_to(root):
+            outside = Issue("read", "error", "the file is a link to a file outside the sources "
+                            "folder; it was not read (copy the file in instead)")
+            return Source(path, source_path, "outside", 0, outside)
+        size = real.stat().st_size
         issue = too_large(size)
         if issue is not None:
-            return Source(path, source_path, f"unread:{size}", size, issue)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            return Source(real, source_path, f"unread:{size}", size, issue)
+        digest = hashlib.sha256(real.read_bytes()).hexdigest()
     except OSError as exc:
         issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")
         return Source(path, source_path, "unreadable", 0, issue)
-    return Source(path, source_path, digest, size)
+    return Source(real, source_path, digest, size)  # read where it was checked
 
 
 def _reusable(entry: Entry | None, source: Source, out: Path) -> bool:

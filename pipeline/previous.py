@@ -111,7 +111,9 @@ class PreviousRows:
 
 def _csv_record(handle: Any) -> str:
     """One CSV record: a line, and more while a quoted field holds a line break."""
-    record = handle.readline()
-    while record.count('"') % 2:
-        record += handle.readline()
-    return str(record)
+    lines = [handle.readline()]
+    quotes = lines[0].count('"')
+    while quotes % 2 and lines[-1]:  # an empty read is the end of the file
+        lines.append(handle.readline())
+        quotes += lines[-1].count('"')
+    return "".join(lines)

@@ -5,6 +5,7 @@ Nothing here imports a parser, so a run that finds nothing changed starts fast.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections import defaultdict
@@ -12,11 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 
 from pipeline.errors import Issue
+from schemas.records import DOC_ID_MAX_CHARS
 
 # The family's guides are 4-20 KB; a source this large is a dump gone wrong, and reading it
 # whole would cost the run its memory. Checked against the file's size before it is read.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_HASH_CHARS = 16  # of a long id's hash: no two names of a catalog share them
 
 
 def discover(sources: Path) -> list[Path]:
@@ -28,13 +31,28 @@ def discover(sources: Path) -> list[Path]:
 
 
 def display_path(path: Path) -> str:
-    """The path as the run reached it, relative to the working directory."""
-    return PurePath(os.path.relpath(path)).as_posix()
+    """The path as the run reached it, relative to the working directory; bytes of a file
+    name that are not UTF-8 are written as escapes (``caf\\xe9.txt``), so the name can go
+    into every output file."""
+    relative = PurePath(os.path.relpath(path)).as_posix()
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
 
 
 def fallback_id(source_path: str) -> str:
     """The id of a document named after its file: the file's name, safe as a file name."""
-    return _SAFE_NAME.sub("_", PurePath(source_path).stem).strip("._") or "document"
+    return safe_id(PurePath(source_path).stem)
+
+
+def safe_id(name: str) -> str:
+    """``name`` as an id: ASCII letters, digits, '.', '_' and '-' only, starting with a
+    letter or digit (never "-", an option to a shell tool, nor ".", hidden). One too long
+    keeps its start and ends in a hash of the whole: two long names that share a start
+    get two ids, and the same name always the same one."""
+    safe = _UNSAFE.sub("_", name).strip("._-") or "document"
+    if len(safe) <= DOC_ID_MAX_CHARS:
+        return safe
+    digest = hashlib.sha256(safe.encode()).hexdigest()[:_HASH_CHARS]
+    return f"{safe[: DOC_ID_MAX_CHARS - _HASH_CHARS - 1].rstrip('._-')}-{digest}"
 
 
 def too_large(size: int) -> Issue | None:

@@ -18,12 +18,15 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "1.5.1"
 
+DOC_ID_MAX_CHARS = 100  # a doc_id names documents/<doc_id>.json; file names stop at 255 bytes
 DocId = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Stable document id: the catalog "
-          "number where the guide has one, else the source file's name; safe as a file name."),
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=DOC_ID_MAX_CHARS,
+          description="Stable document id: the catalog number where the guide has one, else the "
+          f"source file's name; safe as a file name (at most {DOC_ID_MAX_CHARS} characters: a "
+          "longer one keeps its start and ends in a hash of the whole)."),
 ]
 Line = Annotated[int, Field(ge=1, description="1-based line in the source file as given.")]
 Citations = Annotated[
@@ -64,7 +67,8 @@ def _to_section(field: str = "section_id") -> ForeignKey:
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No record holds an infinite or undefined number: JSON has no such values.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     stem: ClassVar[str]  # the file it fills: <stem>.csv, <stem>.jsonl
     primary_key: ClassVar[tuple[str, ...] | None]  # unique across the dataset; None: no key

@@ -28,7 +28,8 @@ _OFFER_PHRASE = re.compile(
     r"\b(?:request|get)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}quote\b|\bcontact\s+us\b|\border\s+now\b", re.I)
 _CHROME_FIELD = re.compile(
     r"^\s*(?:address|phone|tel|fax|e-?mail|technical support|disclaimer\b[^:\n]{0,40})\s*:", re.I)
-_EMAIL = re.compile(r"[\w.+-]++@[\w-]++\.[\w.-]+")  # possessive: linear on long lines
+# Starts only where a run of address characters starts, so a long run is scanned once.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.-]+")
 
 
 def drop_boilerplate(draft: Draft) -> Draft:

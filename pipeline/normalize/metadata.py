@@ -21,7 +21,8 @@ from urllib.parse import urldefrag
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
 from pipeline.normalize.model import Draft, Metadata
-from pipeline.normalize.values import normalize_micro, to_number
+from pipeline.normalize.values import finite_number, normalize_micro
+from pipeline.sources import safe_id
 from pipeline.vocabulary import BYLINE, FIELD_LINE, HEAD_LABELS, label_only
 
 # Lines of the head that are neither title nor field.
@@ -34,12 +35,11 @@ _AUDIENCE = re.compile(
 _TO_CITE = re.compile(
     r"^\s*(?:-\s*)?(?:to\s+)?cite\s+this\s+(?:document|article|page|guide)\s*:\s*(?P<rest>.*)$",
     re.I | re.S)
-_CITE_VENDOR = re.compile(r"^\s*(?P<vendor>[^\[\].]+)\.")
+_CITE_VENDOR = re.compile(r"^\s*+(?P<vendor>[^\[\].]+)\.")
 _CITE_TITLE = re.compile(r"\[(?P<title>[^\[\]]+)\]")
 _CITE_YEAR = re.compile(r"\[(?P<year>(?:19|20)\d\d)\]")
 _CITE_URL = re.compile(r"(?P<url>https?://[^\s\]\)]+)")
 _URL_CATALOG = re.compile(r"/product/(?P<cat>[A-Za-z]{1,3}\d{3,})", re.I)
-_STRAY_PIPES = re.compile(r"^\s*\|?\s*|\s*\|?\s*$")
 _WEIGHT = re.compile(r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
 
 _BYLINE_PARTS = re.compile(r"^\s*author:\s*(?P<author>.*?)\s*(?:date:\s*(?P<date>.*))?$", re.I | re.S)
@@ -51,7 +51,6 @@ _DATE_WORDS = re.compile(
 )
 _DATE_ISO = re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)(?:-(?P<day>\d\d))?")
 _PENDING_LABEL = "_pending_label"  # key in the found fields: a label waiting for its value line
-_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 # What a guide calls itself, in its title, and the kind that follows. First match wins.
 GUIDE_KINDS = [
@@ -101,22 +100,30 @@ def read_metadata(draft: Draft) -> Draft:
 
 def doc_id_for(metadata: Metadata, fallback: str) -> str:
     """A stable id safe as a file name: the catalog number, else the source file's name."""
-    return _SAFE_ID.sub("_", metadata.catalog_number or fallback).strip("._") or "document"
+    return safe_id(metadata.catalog_number) if metadata.catalog_number else fallback
 
 
 def parse_date(text: str) -> str | None:
-    """'December 2025' gives '2025-12'; 'Nov 25, 2025' gives '2025-11-25'."""
+    """'December 2025' gives '2025-12'; 'Nov 25, 2025' gives '2025-11-25'; a date that is
+    on no calendar ('2025-13-45', 'Feb 30, 2025') gives None."""
     iso = _DATE_ISO.search(text)
     if iso is not None:
-        return iso.group(0)
+        day = int(iso["day"]) if iso["day"] else None
+        return iso.group(0) if _on_calendar(int(iso["year"]), int(iso["month"]), day) else None
     for match in _DATE_WORDS.finditer(text):
         month = _MONTHS.get(match["month"].lower())
         if month is None:
             continue
         if match["day"]:
+            if not _on_calendar(int(match["year"]), month, int(match["day"])):
+                return None
             return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
         return f"{match['year']}-{month:02d}"
     return None
+
+
+def _on_calendar(year: int, month: int, day: int | None) -> bool:
+    return 1 <= month <= 12 and (day is None or 1 <= day <= calendar.monthrange(year, month)[1])
 
 
 def guide_kind(*titles: str | None) -> str:
@@ -164,12 +171,17 @@ def _take(block: Block, found: dict[str, str], languages: list[str], head: bool)
     return _read_fields(block, found, languages, product_header=False)
 
 
+def _without_stray_pipes(text: str) -> str:
+    """A field line a table converter left framed in pipes ("| CAS: 123 |"), unframed."""
+    return text.strip().removeprefix("|").removesuffix("|").strip()
+
+
 def _read_fields(block: Block, found: dict[str, str], languages: list[str],
                  *, product_header: bool) -> bool:
     """Read head fields from a block; True when every line of it was a field."""
     if isinstance(block, TableBlock):
         return False
-    lines = [_STRAY_PIPES.sub("", line.text) for line in block.lines()]
+    lines = [_without_stray_pipes(line.text) for line in block.lines()]
     pending = found.pop(_PENDING_LABEL, None)  # a label-only block above: this is its value
     if pending is not None:
         _set(found, languages, pending, lines.pop(0))
@@ -248,7 +260,7 @@ def _metadata(found: dict[str, str], languages: list[str],
         "source_url": url,
         "cas_number": found.get("cas_number"),
         "molecular_formula": found.get("molecular_formula"),
-        "molecular_weight": to_number(weight["num"]) if weight else None,
+        "molecular_weight": finite_number(weight["num"]) if weight else None,
         "molecular_weight_unit": (weight["unit"] or "").strip() or None if weight else None,
         "iupac_name": found.get("iupac_name"),
         "inchi_key": found.get("inchi_key"),
@@ -277,12 +289,18 @@ def _merge_front_matter(fields: dict[str, Any], front_matter: dict[str, Any]
                                 f"front matter key {key!r} is not a document field; ignored", 1))
             continue
         given = str(value).strip() if value is not None else ""
+        if key == "published" and given and parse_date(given) is None:
+            issues.append(Issue("normalize", "warning",
+                                f"front matter published {given!r} is not a calendar date; ignored", 1))
+            continue
+        if key == "published":
+            given = parse_date(given) or ""
         if key == "molecular_weight":
             weight = _WEIGHT.match(given)
             if weight is None:
                 continue
             if merged["molecular_weight"] is None:
-                merged["molecular_weight"] = to_number(weight["num"])
+                merged["molecular_weight"] = finite_number(weight["num"])
                 merged["molecular_weight_unit"] = (weight["unit"] or "").strip() or None
             continue
         if merged[key] is None:

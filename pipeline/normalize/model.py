@@ -184,6 +184,7 @@ class Draft:
     metadata: Metadata = field(default_factory=Metadata)
     sections: tuple[Section, ...] = ()
     block_sections: tuple[str | None, ...] = ()
+    headings_above: tuple[str | None, ...] = ()  # per block, the nearest heading's text above it
     locations: dict[int, str] = field(default_factory=dict)
     tables: tuple[Table, ...] = ()
     protocols: tuple[Protocol, ...] = ()

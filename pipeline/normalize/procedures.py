@@ -29,14 +29,14 @@ def extract_procedures(draft: Draft) -> Draft:
         per_section[p.section_id] = per_section.get(p.section_id, 0) + 1
     protocols = list(draft.protocols)
     locations = dict(draft.locations)
-    search_from = 0
+    materials_run: tuple[int, int] | None = None  # since the last procedure
     for start, end in list_runs(draft):
         items = [b for b in draft.blocks[start:end] if isinstance(b, ListItemBlock)]
         steps = [it for it in items if it.depth == 0 and it.number is not None]
         if start in locations or len(steps) < MIN_STEPS:
+            if start not in locations and _names_materials(draft, start):
+                materials_run = (start, end)
             continue
-        materials_run = _materials(draft, search_from, start, locations)
-        search_from = end
         section_id = draft.block_sections[start]
         per_section[section_id] = per_section.get(section_id, 0) + 1
         materials: tuple[str, ...] = ()
@@ -45,6 +45,7 @@ def extract_procedures(draft: Draft) -> Draft:
             materials = tuple(b.inline.text for b in draft.blocks[m_start:m_end]
                               if isinstance(b, ListItemBlock) and b.inline.text)
             locations.update(dict.fromkeys(range(m_start, m_end), "list item"))
+        materials_run = None
         locations.update(dict.fromkeys(range(start, end), "procedure step"))
         cleaned = [(it, it.inline) for it in steps]
         protocols.append(Protocol(
@@ -76,15 +77,8 @@ def _title(draft: Draft, start: int, sections: dict[str, Section],
     return title
 
 
-def _materials(draft: Draft, lo: int, hi: int, claimed: dict[int, str]) -> tuple[int, int] | None:
-    """The last unclaimed bullet list in blocks lo..hi whose heading names materials."""
-    found = None
-    for start, end in list_runs(draft):
-        if start < lo or end > hi or start in claimed:
-            continue
-        first = draft.blocks[start]
-        if isinstance(first, ListItemBlock) and first.number is None:
-            title = heading_above(draft, start) or ""
-            if _MATERIALS.search(title):
-                found = (start, end)
-    return found
+def _names_materials(draft: Draft, start: int) -> bool:
+    """A bullet list under a heading that names materials: the materials of the next procedure."""
+    first = draft.blocks[start]
+    return (isinstance(first, ListItemBlock) and first.number is None
+            and bool(_MATERIALS.search(heading_above(draft, start) or "")))

@@ -15,7 +15,6 @@ from pipeline.blocks import ListItemBlock
 from pipeline.errors import Issue
 from pipeline.normalize.model import Arm, Draft, Protocol
 from pipeline.normalize.sections import heading_above, section_path
-from pipeline.normalize.values import to_number
 from pipeline.vocabulary import FIELD_LINE
 
 MIN_PROTOCOL_FIELDS = 2  # one "Objective:" bullet alone is a note, not a protocol
@@ -36,6 +35,7 @@ PROTOCOL_FIELDS = {
     "secondary endpoints": "key_secondary_endpoints",
     "results": "results",
 }
+MAX_COUNT_DIGITS = 12  # a trial of a trillion participants is not a trial
 _N_EQUALS = re.compile(r"\bn\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)", re.I)
 _TOTAL = re.compile(r"\btotal\b[^\d;]{0,12}?(?:n\s*=\s*)?(\d{1,3}(?:,\d{3})+|\d+)", re.I)
 _LEADING_COUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)\s+[A-Za-z]")
@@ -78,14 +78,20 @@ def sample_size(population: str) -> int | None:
     """Total participants: the sum of "N=..." counts, else a count opening the text."""
     total = _TOTAL.search(population)
     if total is not None:
-        return int(to_number(total.group(1)))
-    counts = [int(to_number(n)) for n in _N_EQUALS.findall(population)]
+        return _count(total.group(1))
+    counts = [n for n in map(_count, _N_EQUALS.findall(population)) if n is not None]
     if len(counts) > 1 and max(counts) * 2 == sum(counts):
         return max(counts)  # the parts and their total, all given as N=
     if counts:
         return sum(counts)
     leading = _LEADING_COUNT.match(population)
-    return int(to_number(leading.group(1))) if leading else None
+    return _count(leading.group(1)) if leading else None
+
+
+def _count(digits: str) -> int | None:
+    """'1,200' gives 1200; a count too long to be one (past 64-bit integers) gives None."""
+    plain = digits.replace(",", "")
+    return int(plain) if len(plain) <= MAX_COUNT_DIGITS else None
 
 
 def list_runs(draft: Draft) -> list[tuple[int, int]]:

@@ -26,14 +26,14 @@ _REFERENCES_TITLE = re.compile(
     r"^(?:references?|bibliography|literature(?:\s+cited)?|sources|works\s+cited)$", re.I
 )
 _BRACKET_NUMBER = re.compile(r"^\s*\[(\d{1,4})\]\s+(?=\S)")
-_OPENS_WITH_NUMBER = re.compile(r"\s*\\?\[\d")  # a cheap look before the markup is read
+_OPENS_WITH_NUMBER = re.compile(r"(?<!\s)\s*\\?\[\d")  # a cheap look before the markup is read
 _DOT_NUMBER = re.compile(r"^\s*(\d{1,4})\.\s+(?=\S)")
-_SOURCE = re.compile(r"\s*\[(?P<source>[^\[\]\s]+\.[^\[\]\s]+)\]\s*$")
-_VIEW_SOURCE = re.compile(r"\s*\bView Source\s*$", re.I)
+_SOURCE = re.compile(r"(?<!\s)\s*\[(?P<source>[^\[\]\s]+\.[^\[\]\s]+)\]\s*$")
+_VIEW_SOURCE = re.compile(r"(?<!\s)\s*\bView Source\s*$", re.I)
 _WHITESPACE = re.compile(r"\s+")
 # "Journal. 2019;71(11):1788-1800." or "Journal. 2018;2:23." closing a Vancouver-style item.
 _JOURNAL_TAIL = re.compile(
-    r"(?P<journal>[^.?!]+?)\.\s+(?P<year>(?:19|20)\d{2})(?:\s[A-Z][a-z]{2}(?:\s\d{1,2})?)?;"
+    r"(?<![^.?!])(?P<journal>[^.?!]+?)\.\s+(?P<year>(?:19|20)\d{2})(?:\s[A-Z][a-z]{2}(?:\s\d{1,2})?)?;"
 )
 _PARTICLES = r"(?:(?:van|von|de|der|den|la|le|du|da|di|dos|del)\s)*"
 _AUTHOR = re.compile(rf"^(?:{_PARTICLES}[A-Z][\w'’-]*(?:\s{_PARTICLES}[A-Z][\w'’-]*)*"

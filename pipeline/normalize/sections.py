@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from slugify import slugify
 
-from pipeline.blocks import HeadingBlock
+from pipeline.blocks import Block, HeadingBlock
 from pipeline.normalize.model import Draft, Section
 
 MAX_SLUG_CHARS = 60  # long enough to tell sections apart, short enough to read in a CSV
@@ -27,7 +27,7 @@ def build_sections(draft: Draft) -> Draft:
     sections: list[Section] = []
     block_sections: list[str | None] = []
     stack: list[tuple[int, Section]] = []  # (heading level, section) from the top
-    used: set[str] = set()
+    used: dict[str, int] = {}
     for block in draft.blocks:
         if isinstance(block, HeadingBlock) and not TABLE_CAPTION.match(block.inline.text):
             while stack and stack[-1][0] >= block.level:
@@ -47,17 +47,20 @@ def build_sections(draft: Draft) -> Draft:
             sections.append(section)
             stack.append((block.level, section))
         block_sections.append(stack[-1][1].section_id if stack else None)
-    return replace(draft, sections=tuple(sections), block_sections=tuple(block_sections))
+    return replace(draft, sections=tuple(sections), block_sections=tuple(block_sections),
+                   headings_above=_headings_above(draft.blocks))
 
 
-def unique_slug(text: str, used: set[str], fallback: str) -> str:
-    """A slug of ``text`` not yet in ``used`` (which it joins)."""
+def unique_slug(text: str, used: dict[str, int], fallback: str) -> str:
+    """A slug of ``text`` not yet in ``used`` (which it joins); ``used`` maps each slug to
+    the next suffix to try, so a thousand equal titles cost a thousand steps, not a million."""
     base = slugify(text, max_length=MAX_SLUG_CHARS, word_boundary=True) or fallback
-    slug, n = base, 1
+    slug, n = base, used.get(base, 1)
     while slug in used:
         n += 1
         slug = f"{base}-{n}"
-    used.add(slug)
+    used[base] = n
+    used.setdefault(slug, 1)
     return slug
 
 
@@ -73,7 +76,15 @@ def section_path(sections_by_id: dict[str, Section], section_id: str | None) -> 
 
 def heading_above(draft: Draft, index: int) -> str | None:
     """The clean text of the nearest heading above ``draft.blocks[index]``, ':' removed."""
-    for block in reversed(draft.blocks[:index]):
+    return draft.headings_above[index]
+
+
+def _headings_above(blocks: tuple[Block, ...]) -> tuple[str | None, ...]:
+    """Per block, the nearest heading above it (one pass, however many blocks)."""
+    above: list[str | None] = []
+    heading: str | None = None
+    for block in blocks:
+        above.append(heading)
         if isinstance(block, HeadingBlock):
-            return block.inline.text.rstrip(":").strip() or None
-    return None
+            heading = block.inline.text.rstrip(":").strip() or None
+    return tuple(above)

@@ -8,6 +8,7 @@ typed cell, the row-label column included.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from pipeline.blocks import HeadingBlock, ParagraphBlock, TableBlock
@@ -26,6 +27,7 @@ def extract_tables(draft: Draft) -> Draft:
     tables: list[Table] = []
     issues: list[Issue] = []
     locations = dict(draft.locations)
+    titles = _titles(draft)
     for i, raw_block in enumerate(draft.blocks):
         if not isinstance(raw_block, TableBlock):
             continue
@@ -43,13 +45,13 @@ def extract_tables(draft: Draft) -> Draft:
                 table_id=f"{section_id or 'document'}-table-{per_section[section_id]}",
                 section_id=section_id,
                 section_path=section_path(sections, section_id),
-                title=table_title(draft, i),
+                title=titles[i],
                 n_rows=len(block.rows),
                 n_cols=len(block.header),
                 notes=notes_block.inline.text if notes_block else None,
                 line_start=block.line_start,
                 header=tuple(h.text for h in block.header_inline),
-                cells=tuple(_cells(block)),
+                cells=tuple(_cells(block, issues)),
             )
         )
     return replace(draft, tables=tuple(tables), locations=locations,
@@ -78,27 +80,32 @@ def check_rows(block: TableBlock) -> tuple[TableBlock, list[Issue]]:
     if not block.rows:
         issues.append(Issue("normalize", "warning", "table has a header but no body rows",
                             block.line_start))
-    labels = [h.text for h in block.header_inline]
-    for label in sorted({x for x in labels if x and labels.count(x) > 1}):
+    labels = Counter(h.text for h in block.header_inline)
+    for label in sorted(x for x, n in labels.items() if x and n > 1):
         issues.append(Issue("normalize", "warning",
-                            f"table header label {label!r} appears {labels.count(label)} times; "
+                            f"table header label {label!r} appears {labels[label]} times; "
                             "cells keep their column index", block.line_start))
     return block, issues
 
 
-def table_title(draft: Draft, index: int) -> str | None:
-    """The nearest heading, "Table N:" caption or short label line above the table."""
-    for block in reversed(draft.blocks[:index]):
+def _titles(draft: Draft) -> list[str | None]:
+    """Per block, the title a table there would take: the nearest heading, "Table N:"
+    caption or short label line above it (one pass, however many tables)."""
+    titles: list[str | None] = []
+    title: str | None = None
+    for block in draft.blocks:
+        titles.append(title)
         if isinstance(block, HeadingBlock):
-            return block.inline.text.rstrip(":").strip() or None
-        if isinstance(block, ParagraphBlock):
+            title = block.inline.text.rstrip(":").strip() or None
+        elif isinstance(block, ParagraphBlock):
             text = block.inline.text
             if TABLE_CAPTION.match(text) or (text.endswith(":") and len(text) <= MAX_LABEL_CHARS):
-                return text.rstrip(":").strip() or None
-    return None
+                title = text.rstrip(":").strip() or None
+    return titles
 
 
-def _cells(block: TableBlock) -> list[Cell]:
+def _cells(block: TableBlock, issues: list[Issue]) -> list[Cell]:
+    """Every body cell, typed; a number no float can hold is a warning in ``issues``."""
     header = [h.text for h in block.header_inline]
     cells: list[Cell] = []
     for r, (clean_row, line) in enumerate(zip(block.rows_inline, block.row_lines, strict=True)):
@@ -106,6 +113,8 @@ def _cells(block: TableBlock) -> list[Cell]:
         for c, inline in enumerate(clean_row):
             column_label = header[c] if c < len(header) else ""
             typed = parse_cell(inline.text, column_label, row_label if c else "")
+            if typed.problem is not None:
+                issues.append(Issue("normalize", "warning", typed.problem, line))
             cells.append(
                 Cell(
                     row_index=r,

@@ -13,12 +13,16 @@ A cell keeps its clean text; these fields are read from it:
 - ``p_value``/``p_comparator``: the first "P < 0.001"-style statement.
 - ``missing``: the cell is a placeholder ("-", "NR", "N/A", "None reported").
 
-Scientific notation (``2.4 × 10^-3``) is applied to the value, exactly (decimal
-arithmetic, so 2.4 × 10^-3 is 0.0024, not 0.0024000000000000002).
+Every written exponent is applied exactly (decimal arithmetic, then one rounding
+to a float, so 2.4 × 10^-3 is 0.0024, not 0.0024000000000000002): ``2.4 × 10^-3``,
+``2.4 × 10⁻³``, ``10^6`` and ``10⁶`` (powers), ``1.5e-3`` (a signed exponent; ``4E10``
+stays a name). A number beyond a float's range (``9.9 × 10^308``) is never written as
+infinity: the cell keeps its text, no value, and the document a warning.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -49,9 +53,14 @@ _UNIT = (rf"{_ATOM}{_EXP}?(?:(?:\s?[/·]\s?{_ATOM}{_EXP}?)|(?:\s{_ATOM}{_EXP}))*
 
 COMPARATORS: tuple[str, ...] = get_args(Comparator)  # the contract's, longest first
 _COMPARATOR = "|".join(re.escape(c) for c in COMPARATORS)
-_NUMBER = r"[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+"
+# A number, with the exponent it may carry: "1.5e-3" (signed, so "4E10" stays a name) or
+# "10^6" (a power; "10⁶" reads as "10^6"). Exponents are read exactly by ``to_number``.
+_NUMBER = (r"(?:[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+)"
+           r"(?:[eE][-+−]\d{1,4}|\^[-−]?\d{1,4})?")
 _MEASURE = (
-    rf"(?P<cmp>{_COMPARATOR})?\s*(?P<num>{_NUMBER})(?![,.]\d)"  # "1,4-" is a locant list
+    # The comparator's space is inside its group: a number alone starts at its first digit,
+    # never at the whitespace before it, so a long run of spaces is not rescanned.
+    rf"(?:(?P<cmp>{_COMPARATOR})\s*)?(?P<num>{_NUMBER})(?![,.]\d)"  # "1,4-" is a locant list
     rf"(?:\s*(?:±|\+/-)\s*(?P<unc>{_NUMBER}))?"
     rf"(?:(?:\s*(?:[–—]|\bto\b)\s*|-(?=\d))(?P<high>{_NUMBER}))?"  # 8–14, 8 to 14, 8-14
     r"(?:\s*[×x]\s*10(?:\^(?P<exp>[-−]?\d+)|(?P<sup>[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)))?"
@@ -78,6 +87,7 @@ class CellValue:
     p_value: float | None = None
     p_comparator: str | None = None
     missing: bool = False
+    problem: str | None = None  # a number that cannot be held exactly: its text is all there is
 
 
 def parse_cell(text: str, column_label: str = "", row_label: str = "") -> CellValue:
@@ -91,16 +101,28 @@ def parse_cell(text: str, column_label: str = "", row_label: str = "") -> CellVa
         p_value, p_comparator = to_number(p_match["num"]), p_match["cmp"]
     match = _measure(stripped)
     if match is None:
-        return CellValue(p_value=p_value, p_comparator=p_comparator)
+        return _checked(CellValue(p_value=p_value, p_comparator=p_comparator), stripped)
     exponent = match["exp"] or (match["sup"] or "").translate(_SUPERSCRIPT_DIGITS)
     scale = int(exponent.replace("−", "-")) if exponent else 0
     number = to_number(match["num"], scale)
     unit = match["unit"] or label_unit(column_label) or label_unit(row_label)
     uncertainty = to_number(match["unc"], scale) if match["unc"] else None
     if match["high"]:
-        return CellValue(None, unit, match["cmp"], uncertainty, number,
-                         to_number(match["high"], scale), p_value, p_comparator)
-    return CellValue(number, unit, match["cmp"], uncertainty, None, None, p_value, p_comparator)
+        return _checked(CellValue(None, unit, match["cmp"], uncertainty, number,
+                                  to_number(match["high"], scale), p_value, p_comparator), stripped)
+    return _checked(CellValue(number, unit, match["cmp"], uncertainty, None, None, p_value,
+                              p_comparator), stripped)
+
+
+def _checked(value: CellValue, text: str) -> CellValue:
+    """A value with a number no float can hold keeps only its text, and says so: never
+    ``inf``, never a silently wrong number."""
+    numbers = (value.value, value.uncertainty, value.value_low, value.value_high, value.p_value)
+    if all(n is None or math.isfinite(n) for n in numbers):
+        return value
+    return CellValue(unit=value.unit, problem=f"the number in {text[:60]!r} cannot be held as a "
+                     "64-bit float (beyond its range, or undefined); the cell keeps its text and "
+                     "no value")
 
 
 def _measure(text: str) -> re.Match[str] | None:
@@ -132,9 +154,24 @@ def label_unit(label: str) -> str | None:
 
 
 def to_number(text: str, scale: int = 0) -> float:
-    """'2,300' gives 2300.0; '.001' gives 0.001; a Unicode minus is a minus."""
+    """'2,300' gives 2300.0; '.001' gives 0.001; a Unicode minus is a minus; '1.5e-3' gives
+    0.0015 and '10^6' gives 1000000.0, both read exactly before the one rounding to a float.
+    A number no float holds gives ``inf`` (too large) or ``nan`` (too small to be told from
+    zero, or undefined such as 0^-1), which callers refuse."""
     digits = text.replace(",", "").replace("−", "-").replace("‑", "-")
-    return float(Decimal(digits).scaleb(scale))
+    base, _, power = digits.partition("^")
+    try:
+        number = (Decimal(base) ** int(power) if power else Decimal(base)).scaleb(scale)
+    except (ArithmeticError, ValueError):
+        return math.nan
+    result = float(number)
+    return math.nan if result == 0 and number != 0 else result
+
+
+def finite_number(text: str) -> float | None:
+    """``to_number``, or None where no float holds it (beyond the range, undefined)."""
+    number = to_number(text)
+    return number if math.isfinite(number) else None
 
 
 def normalize_micro(text: str) -> str:

@@ -40,7 +40,7 @@ TOP_LEVEL = 2
 _SENTENCE_END = re.compile(r"[.,;]\s*$")
 # A sentence ending inside the line and another beginning ("work. Request"); "vs. Adagrasib"
 # and "Cat. No." are abbreviations, not sentence ends.
-_TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
+_TWO_SENTENCES = re.compile(r"(?<![a-z])[a-z]{3,}[.!?]\s+[A-Z]")
 # URLs and e-mail addresses (in the clean line) mark it as chrome or prose.
 _NOT_HEADING_TEXT = re.compile(r"https?://|www\.|\S@\S")
 # Headings that only introduce the table or list under them: leaves, never parents.

@@ -39,7 +39,8 @@ _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 _UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 _PIPE = re.compile(r"(?<!\\)\|")
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
+_DELIMITER_ROW = re.compile(
+    r"^\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)++\|?\s*$|^\s*+\|\s*+:?-++:?\s*+\|\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
 _FIRST_WORD = re.compile(r"\S+")
 _FINISHED = re.compile(r"[.!?]['\")\]]*$")  # a finished sentence; a colon still leads on
