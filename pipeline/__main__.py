@@ -1,8 +1,12 @@
 """Command line: ``python -m pipeline run [--sources DIR] [--out DIR]``, and its helpers.
 
 Arguments, console reporting and exit codes; the run itself is ``pipeline/run.py``.
-Exit status: 0 when every document went through, 1 when any document has errors
-(all others are still written), 2 for a usage error.
+Exit status, for every command: 0 done; 1 done, and something to look at (``run``:
+a document has errors, all others are still written; ``diff``: the outputs differ);
+2 a usage error (a bad flag, a folder that cannot serve); 3 an environment problem
+(a folder that cannot be written, a full disk, a lock left by a dead run). Problems
+print one line on stderr, never a traceback; a pipeline bug in one document is that
+document's error, with its traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from typing import Any
 from pipeline.changes import diff_streams, markdown_summary, read_rows, summary_lines
 from pipeline.dictionary import render as render_dictionary
 from pipeline.dictionary import replace_section
+from pipeline.errors import EnvironmentProblem
 from pipeline.sources import display_path
+from pipeline.store import out_problem
 
 SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
 README = Path("README.md")
@@ -51,6 +57,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     review = commands.add_parser("review", help="write the review site to OUT/review/")
     review.add_argument("--out", type=Path, default=Path("outputs"), help="default: outputs/")
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except EnvironmentProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except OSError as exc:  # a folder that cannot be written, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+    return 3
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "review":
         if not (args.out / "manifest.json").is_file():
             parser.error(f"{args.out} holds no run's outputs (no manifest.json): run first")
@@ -61,16 +78,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return schema_command(write=args.write)
     if args.command == "diff":
         for folder in (args.old, args.new):
-            if not folder.is_dir():
-                parser.error(f"{folder} is not a folder")
+            if not (folder / "manifest.json").is_file():
+                parser.error(f"{folder} is not a run's outputs folder (no manifest.json)")
         return diff_command(args.old, args.new)
     if not args.sources.is_dir():
         parser.error(f"--sources {args.sources} is not a folder")
+    problem = out_problem(args.out, args.sources)
+    if problem is not None:
+        parser.error(problem)
+    out = args.out.resolve() if args.out.is_symlink() else args.out  # the link's target is written
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
     if args.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
         parser.error("--format parquet needs pyarrow: pip install .[parquet]")
-    return run_command(args.sources, args.out, jobs=args.jobs, force=args.force,
+    return run_command(args.sources, out, jobs=args.jobs, force=args.force,
                        parquet=args.format == "parquet", summary=args.summary)
 
 
@@ -91,6 +112,20 @@ def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
         outcome = run(sources, out, jobs=jobs, force=force, parquet=parquet, on_document=on_document)
     finally:
         progress.close()
+    if summary is not None:
+        no_change = {"changed": False, "summary": {}, "documents": {}}
+        summary.write_text(markdown_summary(outcome.changes or no_change), "utf-8")
+    try:
+        report_run(outcome, out)
+    except BrokenPipeError:  # "run | head": the outputs are written; the rest of the report is not wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1 if outcome.failed else 0
+
+
+def report_run(outcome: Any, out: Path) -> None:
+    """What the run did, on stdout; each document's problems on stderr."""
+    if outcome.notice is not None:
+        print(f"warning: {outcome.notice}", file=sys.stderr)
     documents = outcome.documents
     extracted = sum(d.extracted for d in documents)
     if extracted == 0 and not outcome.changed:
@@ -107,14 +142,10 @@ def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
                 print(f"changed: {line}")
         else:
             print(f"outputs unchanged; {display_path(out)}/ left as it was")
-    if summary is not None:
-        no_change = {"changed": False, "summary": {}, "documents": {}}
-        summary.write_text(markdown_summary(outcome.changes or no_change), "utf-8")
     warnings = sum(i.severity == "warning" for d in documents for i in d.all_issues)
     print(f"{len(documents)} documents ({extracted} extracted, {len(documents) - extracted} unchanged): "
           f"{len(documents) - outcome.failed} ok, {outcome.failed} with errors, "
           f"{warnings} warnings; outputs in {display_path(out)}/")
-    return 1 if outcome.failed else 0
 
 
 def report_document(doc: Any) -> None:
@@ -153,15 +184,13 @@ def diff_command(old: Path, new: Path) -> int:
     sys.stdout.write(json_bytes(report).decode("utf-8"))
     for line in summary_lines(report):
         print(line, file=sys.stderr)
-    return 0
+    return 1 if report["changed"] else 0
 
 
 def review_command(out: Path) -> int:
     """Read a run's outputs and its sources; write the review site under ``out/review/``."""
     import shutil
 
-    from pipeline.decode import decode
-    from pipeline.errors import DocumentError
     from pipeline.review import DocumentInput, render_site
 
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
@@ -175,10 +204,7 @@ def review_command(out: Path) -> int:
         body = json.loads(doc_json.read_text("utf-8")) if doc_json.is_file() else {}
         withheld = entry["errors"] > 0
         records = {} if withheld else {k: v for k, v in body.items() if isinstance(v, list)}
-        try:
-            lines: list[str] | None = decode(Path(entry["source_path"]).read_bytes()).text.split("\n")
-        except (OSError, DocumentError):
-            lines = None
+        lines = _source_lines(Path(entry["source_path"]), entry["source_sha256"])
         documents.append(DocumentInput(
             entry=entry, records=records,
             errors=[e for e in errors if e["source_path"] == entry["source_path"]],
@@ -191,6 +217,22 @@ def review_command(out: Path) -> int:
         path.write_text(html, "utf-8")
     print(f"review site: {display_path(site)}/index.html ({len(documents)} documents)")
     return 0
+
+
+def _source_lines(path: Path, sha256: str) -> list[str] | None:
+    """A source's lines for its review page: only the very bytes the run read (a source
+    changed since, or one the run refused unread, such as a link out of the sources
+    folder, is not shown)."""
+    import hashlib
+
+    from pipeline.decode import decode
+    from pipeline.errors import DocumentError
+
+    try:
+        data = path.read_bytes()
+        return decode(data).text.split("\n") if hashlib.sha256(data).hexdigest() == sha256 else None
+    except (OSError, DocumentError):
+        return None
 
 
 def dictionary_command(out: Path, *, write: bool) -> int:

@@ -86,7 +86,7 @@ def package_foreign_keys(stem: str) -> list[ForeignKey]:
 
 def json_bytes(data: Any) -> bytes:
     """Indented UTF-8 JSON with a final newline: how every JSON output is written."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
 
 
 def _dangling(records: RecordSet, stem: str, foreign: ForeignKey) -> Iterator[Issue]:

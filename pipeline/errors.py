@@ -23,3 +23,8 @@ class DocumentError(Exception):
     def __init__(self, issue: Issue) -> None:
         super().__init__(issue.message)
         self.issue = issue
+
+
+class EnvironmentProblem(Exception):
+    """The run cannot go on for a reason outside any document (a lock left by a dead run,
+    an output folder it cannot write): the command line's exit status 3."""

@@ -11,7 +11,14 @@ internal error, with its traceback for the console; the other documents go on.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
+import os
+import signal
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +31,7 @@ from pipeline.validate import ValidatedDoc
 # Starting workers costs about as much as extracting this many documents in-process.
 MIN_PARALLEL_TASKS = 40
 CHUNK = 8  # sources handed to a worker at a time: few round trips, even load
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +57,34 @@ def _extracted(doc: ValidatedDoc, trace: str | None = None) -> Extracted:
 def execute(todo: Sequence[Source], jobs: int) -> Iterator[Extracted]:
     """Extract ``todo`` in order; in worker processes when there are enough sources."""
     if jobs > 1 and len(todo) >= MIN_PARALLEL_TASKS:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             yield from pool.map(extract_source, todo, chunksize=CHUNK)
     else:
         yield from map(extract_source, todo)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: end when the run's main process ends, however it ends (killed too).
+
+    A worker that outlived its run would keep the output lock its parent held (a forked
+    worker shares the lock's open file) and every later run would wait for it. Linux
+    delivers SIGKILL to the worker when its parent dies; elsewhere a watchdog thread
+    polls for the parent.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def extract_source(source: Source) -> Extracted:

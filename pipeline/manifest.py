@@ -84,6 +84,7 @@ class Entry(BaseModel):
     warnings: int
     extraction_issues: list[tuple[Stage, Severity, int | None, str]]
     extracted_records: bool
+    document_sha256: str | None  # of documents/<doc_id>.json, when its records went out
     pipeline_version: str
     schema_version: str
     code_fingerprint: str
@@ -119,15 +120,16 @@ class Manifest(BaseModel):
         """One source per line, each by the C encoder: readable, diff-friendly and fast at scale."""
         head = json.dumps({"pipeline_version": self.pipeline_version,
                            "schema_version": self.schema_version, "files": self.files},
-                          ensure_ascii=False, indent=2)
-        lines = ",\n".join("    " + json.dumps(e.model_dump(), ensure_ascii=False, separators=(", ", ": "))
+                          ensure_ascii=False, indent=2, allow_nan=False)
+        lines = ",\n".join("    " + json.dumps(e.model_dump(), ensure_ascii=False, allow_nan=False,
+                                                separators=(", ", ": "))
                             for e in self.sources)
         return f'{head[:-2]},\n  "sources": [\n{lines}\n  ]\n}}\n'.encode()
 
 
 def entry(source_path: str, doc_id: str, sha256: str, size: int, source_format: str,
           extraction_issues: tuple[Issue, ...], final_issues: tuple[Issue, ...],
-          counts: dict[str, int], has_records: bool) -> Entry:
+          counts: dict[str, int], has_records: bool, document_sha256: str | None) -> Entry:
     """A manifest entry; ``final_issues`` add the run's own checks (duplicate ids)."""
     return Entry(
         source_path=source_path, doc_id=doc_id, source_sha256=sha256, size=size,
@@ -137,6 +139,7 @@ def entry(source_path: str, doc_id: str, sha256: str, size: int, source_format: 
         warnings=sum(i.severity == "warning" for i in final_issues),
         extraction_issues=[(i.stage, i.severity, i.line, i.message) for i in extraction_issues],
         extracted_records=has_records,
+        document_sha256=document_sha256,
         pipeline_version=PIPELINE_VERSION, schema_version=SCHEMA_VERSION,
         code_fingerprint=CODE_FINGERPRINT,
     )
@@ -150,14 +153,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def untouched(out: Path, manifest: Manifest) -> bool:
-    """True when the record files the manifest lists are there with the bytes it recorded.
+def changed_file(out: Path, manifest: Manifest) -> str | None:
+    """The first file the manifest lists (record files, the package, each document's JSON)
+    that is not there with the bytes it recorded; None when every one is.
 
     Reused documents' records are carried over, so a file changed by hand or damaged
     must not be trusted: the caller then extracts everything again.
     """
-    for name, sha256 in manifest.files.items():
+    owned = {**manifest.files, **{f"documents/{e.doc_id}.json": e.document_sha256
+                                  for e in manifest.sources if e.document_sha256}}
+    for name, sha256 in owned.items():
         path = out / name
         if not path.is_file() or file_sha256(path) != sha256:
-            return False
-    return True
+            return name
+    return None

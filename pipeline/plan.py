@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import Issue
-from pipeline.manifest import MANIFEST, Entry, Manifest, untouched
+from pipeline.manifest import MANIFEST, Entry, Manifest, changed_file
 from pipeline.sources import discover, display_path, too_large
 from schemas.records import RECORD_TYPES
 
@@ -37,6 +37,7 @@ class Plan:
     reused: dict[str, Entry]  # source_path -> its entry; its records are in the previous outputs
     previous: Manifest | None  # the previous run's manifest, if there is a valid one
     distrusted: bool = False  # the previous record files were changed since that run
+    notice: str | None = None  # why nothing of the previous outputs is reused, if so
 
     @property
     def todo(self) -> tuple[Source, ...]:
@@ -55,12 +56,20 @@ def plan(sources: Path, out: Path, *, force: bool = False) -> Plan:
     """Hash every source below ``sources`` and match it against ``out``'s manifest."""
     root = sources.resolve()
     found = tuple(find(path, root) for path in discover(sources))
-    previous = Manifest.read(_read(out / MANIFEST))
-    distrusted = previous is not None and not untouched(out, previous)
+    content = _read(out / MANIFEST)
+    previous = Manifest.read(content)
+    changed = changed_file(out, previous) if previous is not None else None
+    distrusted = changed is not None
     entries = {e.source_path: e for e in previous.sources} if previous and not (force or distrusted) else {}
     reused = {s.source_path: entries[s.source_path] for s in found
               if _reusable(entries.get(s.source_path), s, out)}
-    return Plan(found, reused, previous, distrusted)
+    notice = None
+    if content is not None and previous is None:
+        notice = f"{display_path(out / MANIFEST)} is not a valid manifest; every source is extracted again"
+    elif changed is not None:
+        notice = (f"{display_path(out / changed)} was changed or removed since the last run; "
+                  "every source is extracted again")
+    return Plan(found, reused, previous, distrusted, notice)
 
 
 def find(path: Path, root: Path) -> Source:

@@ -55,6 +55,7 @@ class Summary:
     issues: tuple[Issue, ...]  # the extraction's own
     counts: dict[str, int] = field(default_factory=dict)
     has_records: bool = False  # its documents/<doc_id>.json holds its records
+    document_sha256: str | None = None  # of that file
     extracted: bool = False  # extracted in this run, not reused
     run_issues: tuple[Issue, ...] = ()  # the run's own checks (a doc_id two sources share)
     trace: str | None = None  # the traceback of a pipeline bug, for the console
@@ -73,6 +74,7 @@ class Outcome:
     documents: list[Summary]  # in source path order
     changed: bool
     changes: dict[str, Any] | None = None  # the change report, when the outputs changed
+    notice: str | None = None  # why the previous outputs were not reused, when they were not
 
     @property
     def failed(self) -> int:
@@ -96,7 +98,8 @@ def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet
         temp = new_temp(out)
         try:
             summaries = _check_ids(list(_summaries(the_plan, temp, jobs, on_document)))
-            return _write(summaries, the_plan, out, temp, parquet=parquet)
+            return replace(_write(summaries, the_plan, out, temp, parquet=parquet),
+                           notice=the_plan.notice)
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise
@@ -112,11 +115,13 @@ def _summaries(the_plan: Plan, temp: Path, jobs: int,
             yield _reused(the_plan.reused[source.source_path])
             continue
         done = next(extracted)
+        document_sha256 = None
         if done.document is not None:
             (temp / DOCUMENTS_DIR / f"{done.doc_id}.json").write_bytes(done.document)
+            document_sha256 = _sha256(done.document)
         summary = Summary(source.source_path, done.doc_id, done.sha256, done.size, done.source_format,
-                          done.issues, done.counts, done.document is not None, extracted=True,
-                          trace=done.trace)
+                          done.issues, done.counts, done.document is not None, document_sha256,
+                          extracted=True, trace=done.trace)
         if on_document is not None:
             on_document(summary)
         yield summary
@@ -124,7 +129,7 @@ def _summaries(the_plan: Plan, temp: Path, jobs: int,
 
 def _reused(item: Entry) -> Summary:
     return Summary(item.source_path, item.doc_id, item.source_sha256, item.size, item.source_format,
-                   item.issues(), dict(item.records), item.extracted_records)
+                   item.issues(), dict(item.records), item.extracted_records, item.document_sha256)
 
 
 def _check_ids(summaries: list[Summary]) -> list[Summary]:
@@ -157,7 +162,8 @@ def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, p
         pipeline_version=PIPELINE_VERSION, schema_version=SCHEMA_VERSION,
         files=dict(sorted(files.items(), key=lambda item: _file_order(item[0]))),
         sources=[entry(s.source_path, s.doc_id, s.sha256, s.size, s.source_format, s.issues,
-                       s.all_issues, s.counts if not s.run_issues else {}, s.has_records)
+                       s.all_issues, s.counts if not s.run_issues else {}, s.has_records,
+                       s.document_sha256 if s.has_records and not s.failed else None)
                  for s in sorted(summaries, key=lambda s: s.source_path)])
     (temp / MANIFEST).write_bytes(manifest.to_bytes())
     # Without a trusted previous run (the first, or outputs changed by hand), nothing in

@@ -15,28 +15,99 @@ import fcntl
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
+
+from pipeline.errors import EnvironmentProblem
 
 RENAME_EXCHANGE = 2  # linux/fs.h
 
 
+DEAD_HOLDER_GRACE = 10.0  # seconds a dead run's workers get to follow it before the lock is called stale
+
+
+def out_problem(out: Path, sources: Path) -> str | None:
+    """Why ``out`` cannot be a run's output folder, or None. It is swapped whole for the new
+    outputs, so it must be a folder of its own: not a file, not the root or the working
+    directory (or a folder holding it), and apart from the sources in both directions."""
+    real, cwd, sources_real = out.resolve(), Path.cwd().resolve(), sources.resolve()
+    if out.exists() and not real.is_dir():
+        return f"--out {out} is a file, not a folder"
+    if real == Path(real.anchor):
+        return f"--out {out} is the file-system root"
+    if cwd.is_relative_to(real):
+        return f"--out {out} is the working directory or holds it; name a folder of its own"
+    if real.is_relative_to(sources_real):
+        return f"--out {out} is inside --sources {sources}: its files would be read as guides"
+    if sources_real.is_relative_to(real):
+        return f"--sources {sources} is inside --out {out}: a run would replace the guides"
+    return None
+
+
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold the output folder's lock; a second run waits for the first to finish."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out.parent / f".{out.name}.lock"
-    with lock_path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    """Hold the output folder's lock; a second run waits for the first to finish.
+
+    The lock file names the holding run's process. A lock still held after that process
+    died (and ``DEAD_HOLDER_GRACE`` for its workers to die with it) is an environment
+    problem, never a wait without end.
+    """
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = (out.parent / f".{out.name}.lock").open("a+")
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot write beside {out}/: {exc.strerror}") from None
+    with handle:
+        if not _try_lock(handle):
             print(f"another run is writing {out}/; waiting for it to finish", file=sys.stderr)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            _wait_for_lock(handle, out)
         try:
+            handle.truncate(0)
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _wait_for_lock(handle: IO[str], out: Path) -> None:
+    dead_since: float | None = None
+    while not _try_lock(handle):
+        holder = _holder(handle)
+        if holder is not None and not _alive(holder):
+            dead_since = dead_since or time.monotonic()
+            if time.monotonic() - dead_since > DEAD_HOLDER_GRACE:
+                raise EnvironmentProblem(
+                    f"the lock on {out}/ is held by processes of a run that died (pid {holder}); "
+                    f"stop them (kill -- -{holder}) and run again")
+        time.sleep(0.2)
+
+
+def _holder(handle: IO[str]) -> int | None:
+    handle.seek(0)
+    text = handle.read().strip()
+    return int(text) if text.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
 
 
 def recover(out: Path) -> None:

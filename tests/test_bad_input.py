@@ -8,8 +8,9 @@ its rows in errors.csv, the exit status must be 1 and stderr must hold no traceb
 
 from __future__ import annotations
 
-import csv
 import io
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.changes import read_rows
 from pipeline.extract import extract
 from pipeline.sources import MAX_SOURCE_BYTES
 from tests.conftest import ROOT, SEED, SOURCES
@@ -30,10 +32,26 @@ def seed_copy(text: str = SEED_TEXT) -> str:
     return text.replace("B560044", OTHER_ID).replace("b560044", OTHER_ID.lower())
 
 
-def guide(body: str, catalog: str) -> str:
-    """A small guide around ``body``."""
+def seed_as(catalog: str) -> str:
+    return SEED_TEXT.replace("B560044", catalog)
+
+
+def guide(body: str, catalog: str | None) -> str:
+    """A small guide around ``body``; without a catalog number it is named after its file."""
+    number = f"Cat. No.: {catalog}\n\n" if catalog else ""
     return (f"A Guide to Testing\n\nAuthor: Team. Date: May 2025\n\nCompound Name: X\n\n"
-            f"Cat. No.: {catalog}\n\nIntro paragraph.\n\n{body}\n")
+            f"{number}Intro paragraph.\n\n{body}\n")
+
+
+def with_legacy_line(text: str, encoding: str) -> bytes:
+    """``text`` as UTF-8 but for one line that another tool saved in ``encoding``."""
+    lines = text.split("\n")
+    lines[2] += " caf\u00e9 \u2013 na\u00efve"  # the title line
+    return b"\n".join(line.encode(encoding if i == 2 else "utf-8") for i, line in enumerate(lines))
+
+
+def front_matter(yaml: str) -> str:
+    return f"---\n{yaml}---\n# A Guide to YAML\n\n" + guide("Data\n\nText.", "B000020").split("\n\n", 1)[1]
 
 
 def _zip_bytes() -> bytes:
@@ -54,6 +72,10 @@ PROTOCOL = ("Experimental Protocol: Trial\n\n- Objective: O.\n- Design: D.\n- Fl
 LONG_LINES = [piece * (200_000 // len(piece)) for piece in ("x", "[a](", "[1]", "_a", "[", "1,")]
 DEEP = ("# A Guide\n\nAuthor: Team. Date: May 2025\n\n## Part\n\n###### Too deep\n\n"
         + "\n\n".join(LONG_LINES) + "\n\n" + "".join("  " * i + "- level\n" for i in range(120)))
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{k}: &{k} [{', '.join([f'*{j}'] * 9)}]\n" for j, k in zip("abcdefg", "bcdefgh", strict=True))
+NUMBERS = ("| Measure | Value |\n|---|---|\n| Huge | 9.9 × 10^308 |\n| Count | 10^6 |\n"
+           "| Spaced | 1\u200b234.5 |\n| Rate | 1.5e-3 |\n")
 HOSTILE = """<!DOCTYPE html><html><head><title>Page title</title>
 <script>alert('x');fetch('http://example.invalid/steal')</script><style>p{}</style></head>
 <body><h1>Hostile Guide</h1><p>Author: Team. Date: May 2025</p><!-- hidden [9] -->
@@ -83,7 +105,21 @@ BROKEN: dict[str, bytes] = {
     "twin-b.txt": guide("Other\n\nText.", "B000006").encode(),
     "formula.txt": guide("Data\n\n| Name | Value |\n|---|---|\n| =SUM(A1:A9) | @cmd |\n",
                          "B000007").encode(),
+    "utf16.txt": seed_as("B000010").encode("utf-16"),  # what editors save as "Unicode"
+    "utf32.txt": seed_as("B000011").encode("utf-32"),
+    "mixed-encoding.txt": with_legacy_line(seed_as("B000012"), "cp1252"),
+    "alias-bomb.md": front_matter(ALIAS_BOMB).encode(),
+    "deep-yaml.md": front_matter("x: " + "[" * 20_000 + "\n").encode(),
+    "bad-date.md": front_matter("published: 2025-13-45\n").encode(),
+    "numbers.txt": guide("Data\n\n" + NUMBERS, "B000013").encode(),
+    "long-catalog.txt": guide("Data\n\nText.", "B" + "1" * 300).encode(),
+    "n" * 240 + ".txt": guide("Data\n\nText.", None).encode(),
+    "-dash.txt": guide("Data\n\nText.", None).encode(),
+    "wide-cell.txt": guide("Data\n\n| Name | Note |\n|---|---|\n| x | " + "w" * 200_000 + " |\n",
+                           "B000014").encode(),
 }
+NOT_UTF8_NAME = os.fsdecode(b"caf\xe9.txt")  # a name another system wrote in latin-1
+SECRET = "Top secret text that lives outside the sources folder"
 
 # What each broken file must report: (severity, words in the message, has a line).
 EXPECTED: dict[str, list[tuple[str, str, bool]]] = {
@@ -112,6 +148,12 @@ EXPECTED: dict[str, list[tuple[str, str, bool]]] = {
     "formula.txt": [("warning", "starts like a spreadsheet formula ('=SUM(A1:A9)')", True),
                     ("warning", "starts like a spreadsheet formula ('@cmd')", True)],
     "too-big.txt": [("error", "over the", False)],
+    "mixed-encoding.txt": [("warning", "the file is UTF-8 but line 3 is not; read as cp1252", True)],
+    "alias-bomb.md": [("warning", "uses a YAML alias", True)],
+    "deep-yaml.md": [("warning", "nests values more than 16 levels deep", True)],
+    "bad-date.md": [("warning", "published '2025-13-45' is not a calendar date", True)],
+    "numbers.txt": [("warning", "'9.9 × 10^308' cannot be held as a 64-bit float", True)],
+    "link.txt": [("error", "a link to a file outside the sources folder", False)],
 }
 
 
@@ -120,7 +162,7 @@ Run = tuple[Path, subprocess.CompletedProcess[str]]
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return list(read_rows(handle))  # as the run reads them back: fields of any length
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +176,9 @@ def mixed_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         (sources / name).write_bytes(data)
     with (sources / "too-big.txt").open("wb") as handle:  # sparse: cheap to make, refused unread
         handle.truncate(MAX_SOURCE_BYTES + 1)
+    (sources / NOT_UTF8_NAME).write_bytes(guide("Data\n\nText.", "B000015").encode())
+    (work / "outside.txt").write_text(guide(SECRET, "B000016"), "utf-8")
+    (sources / "link.txt").symlink_to(work / "outside.txt")
     done = subprocess.run([sys.executable, "-m", "pipeline", "run", "--out", "outputs"],
                           cwd=work, capture_output=True, text=True, check=False, timeout=300)
     return work, done
@@ -187,3 +232,82 @@ def test_cut_guide_keeps_what_was_read() -> None:
     doc = extract(BROKEN["cut.txt"], "sources/cut.txt")
     assert len(doc.records.tables) == 1  # the first table, complete before the cut
     assert not doc.failed
+
+
+def documents(work: Path) -> dict[str, dict[str, str]]:
+    """documents.csv by source file name."""
+    return {Path(r["source_path"]).name: r for r in read_csv(work / "outputs" / "documents.csv")}
+
+
+def test_bom_files_are_text(mixed_run: Run) -> None:
+    work, _ = mixed_run
+    seed = documents(ROOT)["000_990584d1ff24284d.txt"]
+    for name, encoding in (("utf16.txt", "utf-16"), ("utf32.txt", "utf-32")):
+        row = documents(work)[name]
+        assert row["encoding"] == encoding
+        assert row["title"] == seed["title"]
+
+
+def test_mixed_encoding_keeps_its_utf8_text(mixed_run: Run) -> None:
+    work, _ = mixed_run
+    assert documents(work)["mixed-encoding.txt"]["encoding"] == "utf-8"
+    text = "".join(p.read_text("utf-8") for p in (work / "outputs").glob("*.csv"))
+    assert "café – naïve" in text
+    seed_cells = [r["text"] for r in read_csv(ROOT / "outputs" / "table_cells.csv")
+                  if r["doc_id"] == "B560044"]
+    cells = [r["text"] for r in read_csv(work / "outputs" / "table_cells.csv") if r["doc_id"] == "B000012"]
+    assert cells == seed_cells  # the UTF-8 part (≥, –, ×) is not mojibake
+
+
+def test_numbers_are_exact_or_refused(mixed_run: Run) -> None:
+    work, _ = mixed_run
+    cells = {r["row_label"]: r for r in read_csv(work / "outputs" / "table_cells.csv")
+             if r["doc_id"] == "B000013" and r["col_index"] == "1"}
+    assert (cells["Huge"]["text"], cells["Huge"]["value"]) == ("9.9 × 10^308", "")
+    assert float(cells["Count"]["value"]) == 1e6
+    assert (cells["Spaced"]["text"], float(cells["Spaced"]["value"])) == ("1234.5", 1234.5)
+    assert float(cells["Rate"]["value"]) == 0.0015
+
+
+def test_every_json_output_is_strict_json(mixed_run: Run) -> None:
+    work, _ = mixed_run
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    for path in (work / "outputs").rglob("*.json*"):
+        text = path.read_text("utf-8")
+        lines = text.splitlines() if path.suffix == ".jsonl" else [text]
+        for line in lines:
+            json.loads(line, parse_constant=refuse)
+
+
+def test_ids_and_names_are_safe_as_file_names(mixed_run: Run) -> None:
+    work, _ = mixed_run
+    rows = documents(work)
+    long_id = rows["long-catalog.txt"]["doc_id"]
+    assert len(long_id) == 100 and long_id.startswith("B111") and "-" in long_id
+    assert (work / "outputs" / "documents" / f"{long_id}.json").is_file()
+    long_name = rows["n" * 240 + ".txt"]["doc_id"]
+    assert len(long_name) == 100 and (work / "outputs" / "documents" / f"{long_name}.json").is_file()
+    assert rows["-dash.txt"]["doc_id"] == "dash"
+    assert rows["caf\\xe9.txt"]["source_path"] == "sources/caf\\xe9.txt"  # escaped, not dropped
+    assert rows["caf\\xe9.txt"]["doc_id"] == "B000015"
+
+
+def test_a_cell_longer_than_the_csv_field_limit_reads_back(mixed_run: Run) -> None:
+    work, _ = mixed_run
+    diff = subprocess.run([sys.executable, "-m", "pipeline", "diff", "outputs", "outputs"],
+                          cwd=work, capture_output=True, text=True, check=False, timeout=120)
+    assert diff.returncode == 0, diff.stderr
+    review = subprocess.run([sys.executable, "-m", "pipeline", "review"],
+                            cwd=work, capture_output=True, text=True, check=False, timeout=300)
+    assert review.returncode == 0, review.stderr
+    assert any(len(r["text"]) == 200_000 for r in read_csv(work / "outputs" / "table_cells.csv"))
+
+
+def test_a_link_out_of_the_sources_folder_is_never_read(mixed_run: Run) -> None:
+    work, _ = mixed_run
+    everything = "".join(p.read_text("utf-8") for p in (work / "outputs").rglob("*") if p.is_file())
+    assert SECRET not in everything
+    assert "B000016" not in everything

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,9 +176,11 @@ def test_diff_command_gives_the_run_report(corpus: Path, capsys: pytest.CaptureF
     source.write_text(source.read_text("utf-8").replace("| JAK2 | 5.7[1] |", "| JAK2 | 5.8[1] |"))
     run()
     capsys.readouterr()
-    assert main(["diff", "old", "outputs"]) == 0
+    assert main(["diff", "old", "outputs"]) == 1  # they differ
     report = json.loads(capsys.readouterr().out)
     assert report == json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
+    assert main(["diff", "outputs", "outputs"]) == 0
+    assert not json.loads(capsys.readouterr().out)["changed"]
 
 
 def test_ids_are_stable_across_edits(corpus: Path) -> None:
@@ -239,8 +242,8 @@ def test_parallel_path_runs_for_real_and_gives_the_same_bytes(
             SEED_TEXT.replace("B560044", number).replace("b560044", number.lower()), "utf-8")
     pools: list[ProcessPoolExecutor] = []
 
-    def recording_pool(max_workers: int) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(max_workers=max_workers)
+    def recording_pool(**options: Any) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(**options)
         pools.append(pool)
         return pool
 

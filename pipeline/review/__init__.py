@@ -15,6 +15,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from pipeline.sources import safe_id
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentInput:
@@ -37,9 +39,9 @@ def environment() -> Environment:
 
 
 def page_name(entry: dict[str, Any]) -> str:
-    """A document's page: named after its source file, so that twins get a page each."""
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in entry["source_path"])
-    return f"docs/{safe}.html"
+    """A document's page: named after its source file, so that twins get a page each (and,
+    like an id, short enough for any file system)."""
+    return f"docs/{safe_id(entry['source_path'])}.html"
 
 
 def render_site(documents: list[DocumentInput], changes: dict[str, Any] | None) -> dict[str, str]:
