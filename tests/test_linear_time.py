@@ -147,3 +147,42 @@ def test_documents_with_long_runs_extract_in_linear_time(parts: list[tuple[str, 
     took = time.perf_counter() - start
     assert bool(doc.records) or any(i.severity == "error" for i in doc.issues)
     assert took < 1.0 + PER_CHARACTER * len(text), f"{len(text):,} characters took {took:.1f} s"
+
+
+HEAD = "# Guide\n\nAuthor: T. Date: May 2025\n\n"
+# Documents of n repeats of one shape: every block kind the stages walk, and plain lines with no
+# blank line between them (one paragraph, or a block per line).
+SHAPES = {
+    "plain lines": lambda n: "Guide Title\n\nAuthor: T. Date: May 2025\n\n"
+    + "".join(f"Line number {i} of text\n" for i in range(n)),
+    "short lines": lambda n: "Guide Title\n\n" + "".join(f"Word{i}\n" for i in range(n)),
+    "numbered steps": lambda n: HEAD + "## Steps\n\n" + "".join(f"{i}. Step {i}.\n" for i in range(1, n)),
+    "references": lambda n: HEAD + "## Text\n\nSee [1].\n\n## References\n\n"
+    + "".join(f"{i}. Smith J. Title {i}. J Med. 2020;1:2.\n" for i in range(1, n)),
+    "equal headings": lambda n: HEAD + "".join(f"## Results\n\nText {i}.\n\n" for i in range(n)),
+    "tables": lambda n: HEAD + "".join("| a | b |\n|---|---|\n| 1 | 2 |\n\nx\n\n" for _ in range(n)),
+    "table rows": lambda n: HEAD + "| a | b |\n|---|---|\n" + "".join(f"| r{i} | {i} |\n" for i in range(n)),
+    "wide table": lambda n: HEAD + "| " + " | ".join(f"h{i % 50}" for i in range(n)) + " |\n|"
+    + "---|" * n + "\n| " + " | ".join("1" for _ in range(n)) + " |\n",
+    "aligned columns": lambda n: HEAD + "Name      Value     Other\n"
+    + "".join(f"r{i:<9}{i:<10}x\n" for i in range(n)),
+    "questions": lambda n: HEAD + "## FAQ\n\n" + "".join(f"Q: Why {i}?\nA: Because.\n\n" for i in range(n)),
+    "protocols": lambda n: HEAD + "".join(f"- Objective: O {i}.\n- Design: D.\n\n" for i in range(n)),
+    "labels": lambda n: "Guide Title\n\n" + "".join(f"Label {i}:\nValue {i}\n" for i in range(n)),
+    "html rows": lambda n: "<html><body><h1>G</h1><table><tr><th>a</th><th>b</th></tr>"
+    + "".join(f"<tr><td>{i}</td><td>x</td></tr>" for i in range(n)) + "</table></body></html>",
+}
+
+
+def _extract_time(text: str) -> float:
+    start = time.perf_counter()
+    extract(text.encode(), "sources/shape.txt")
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_many_blocks_of_one_shape_scale_linearly(shape: str) -> None:
+    """Four times the blocks take about four times as long; a loop over all blocks per block
+    would take sixteen. The ratio, not a time, so a slow machine does not fail it."""
+    small, large = (min(_extract_time(SHAPES[shape](n)) for _ in range(2)) for n in (600, 2400))
+    assert large < 9 * small + 0.2, f"{shape}: {small:.2f} s for 600, {large:.2f} s for 2,400"

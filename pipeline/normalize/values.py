@@ -73,6 +73,7 @@ _STANDALONE = re.compile(rf"(?<![\w.,\-−‑]){_MEASURE}")
 _P_COMPARATOR = "|".join(re.escape(c) for c in get_args(PComparator))
 _P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_P_COMPARATOR})\s*(?P<num>{_NUMBER})", re.I)
 _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_UNIT_ALONE = re.compile(_UNIT)
 _LABEL_UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
 
@@ -150,7 +151,7 @@ def label_unit(label: str) -> str | None:
     if match is None:
         return None
     candidate = match.group(1).strip()
-    return candidate if re.fullmatch(_UNIT, candidate) else None
+    return candidate if _UNIT_ALONE.fullmatch(candidate) else None
 
 
 def to_number(text: str, scale: int = 0) -> float:

@@ -114,7 +114,7 @@ def wrap_width(lines: Sequence[str]) -> int | None:
 
 def logical_lines(lines: Sequence[str], width: int | None) -> list[Line]:
     """Non-blank lines as blocks; in wrapped text a full line takes the next one with it."""
-    out: list[Line] = []
+    out: list[tuple[list[str], int, int]] = []  # each line's parts (joined once, at the end)
     in_fence = False
     tables = pipe_table_lines(lines)
     for number, raw in enumerate(lines, start=1):
@@ -122,19 +122,21 @@ def logical_lines(lines: Sequence[str], width: int | None) -> list[Line]:
             in_fence = not in_fence
         if not raw.strip() and not in_fence:
             continue
-        previous = out[-1] if out else None
-        if previous is not None and previous.end == number - 1 and _LONE_MARKER.match(previous.text) \
-                and _continues(raw) and not _is_underline_of(lines, previous.start):
-            out[-1] = Line(f"{previous.text.rstrip()} {raw.strip()}", previous.start, number)
+        parts, start, end = out[-1] if out else ([], 0, 0)
+        if end == number - 1 and len(parts) == 1 and _LONE_MARKER.match(parts[0]) \
+                and _continues(raw) and not _is_underline_of(lines, start):
+            parts[0] = parts[0].rstrip()
+            parts.append(f" {raw.strip()}")
+            out[-1] = (parts, start, number)
             continue
-        if (width is not None and not in_fence and previous is not None
-                and previous.end == number - 1 and not {number - 2, number - 1} & tables
-                and _wraps(lines, previous.end - 1, width)
+        if (width is not None and not in_fence and parts and end == number - 1
+                and not {number - 2, number - 1} & tables and _wraps(lines, end - 1, width)
                 and not _stands_alone(lines, number - 1, width)):
-            out[-1] = Line(_join(previous.text, raw.strip()), previous.start, number)
+            _join(parts, raw.strip())
+            out[-1] = (parts, start, number)
             continue
-        out.append(Line(_HARD_BREAK.sub("", raw.rstrip()), number, number))
-    return out
+        out.append(([_HARD_BREAK.sub("", raw.rstrip())], number, number))
+    return [Line("".join(parts), start, end) for parts, start, end in out]
 
 
 def _wraps(lines: Sequence[str], k: int, width: int) -> bool:
@@ -171,11 +173,13 @@ def _strip_markers(line: str) -> str:
     return clean_inline(line).text
 
 
-def _join(text: str, more: str) -> str:
-    """A wrapped line and its continuation; a word the wrapper broke at its hyphen is whole again."""
-    text = _HARD_BREAK.sub("", text.rstrip())
+def _join(parts: list[str], more: str) -> None:
+    """A wrapped line's parts take its continuation; a word the wrapper broke at its hyphen is
+    whole again. Only the last part is looked at, so a long paragraph joins in linear time."""
+    last = _HARD_BREAK.sub("", parts[-1].rstrip())
+    parts[-1] = last
     more = _HARD_BREAK.sub("", more)
-    return f"{text}{more}" if _BROKEN_AT_HYPHEN.search(text) else f"{text} {more}"
+    parts.append(more if _BROKEN_AT_HYPHEN.search(last[-2:]) else f" {more}")
 
 
 def _is_label(line: str) -> bool:
