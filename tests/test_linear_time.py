@@ -18,7 +18,7 @@ import multiprocessing
 import pkgutil
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -152,7 +152,7 @@ def test_documents_with_long_runs_extract_in_linear_time(parts: list[tuple[str, 
 HEAD = "# Guide\n\nAuthor: T. Date: May 2025\n\n"
 # Documents of n repeats of one shape: every block kind the stages walk, and plain lines with no
 # blank line between them (one paragraph, or a block per line).
-SHAPES = {
+SHAPES: dict[str, Callable[[int], str]] = {
     "plain lines": lambda n: "Guide Title\n\nAuthor: T. Date: May 2025\n\n"
     + "".join(f"Line number {i} of text\n" for i in range(n)),
     "short lines": lambda n: "Guide Title\n\n" + "".join(f"Word{i}\n" for i in range(n)),
