@@ -55,14 +55,30 @@ class ParagraphBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class GridCell:
+    """Where a body position's text came from in a table whose cells may span (HTML)."""
+
+    row_span: int = 1
+    col_span: int = 1
+    origin: bool = True  # the spanning cell starts here (its top-left position)
+    row_header: bool = False  # a header cell in a body row (<th>)
+
+
+@dataclass(frozen=True, slots=True)
 class TableBlock:
-    header: tuple[str, ...]  # cells as written
+    header: tuple[str, ...]  # cells as written (several header rows joined with " > ")
     rows: tuple[tuple[str, ...], ...]
     row_lines: tuple[int, ...]  # source line of each body row
     line_start: int
     line_end: int
     # Cells each body row had in the source, before the parser padded or cut it to the header.
     row_widths: tuple[int, ...] = ()
+    # HTML: the grid once spans are expanded, a GridCell per body position (empty: no spans).
+    grid: tuple[tuple[GridCell, ...], ...] = ()
+    caption: str | None = None  # as written (HTML <caption>)
+    key: tuple[int, int] | None = None  # where the table starts (line, column): its parser's id
+    parent: tuple[tuple[int, int], int | None, int] | None = None  # (parent's key, body row, col)
+    closed: bool = False  # the markup closes every row: a short last row is short, not cut off
     kind: str = "table"
     header_inline: tuple[Inline, ...] = field(init=False, repr=False, compare=False)
     rows_inline: tuple[tuple[Inline, ...], ...] = field(init=False, repr=False, compare=False)

@@ -52,6 +52,10 @@ _CARET_PARENS = re.compile(r"\^\(([^()]{0,200})\)")  # pandoc -t plain: "^([4])"
 _UNICODE_EXPONENT = re.compile(r"(?<=\d)[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # "10⁹" is 10^9; "m²" stays
 _SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
+# A superscript holding reference numbers ("1,2", "1–3", "[3]"), and what a power follows
+# instead: a digit or a unit symbol ("10<sup>9</sup>", "cm<sup>2</sup>", "M<sup>-1</sup>").
+_SUP_CITATIONS = re.compile(r"\[?\d{1,3}(?:\s*[,\u2013\u2014-]\s*\d{1,3})*\]?")
+_POWER_BASE = re.compile(r"(?:\d|\b(?:[kcmµμun]?m|s|[mµμn]?[LMg]|kg|ft|in|Hz))\s*\Z")
 
 _FORMATTING_TAG = re.compile(
     r"</?(br|span|b|i|u|em|strong|sup|sub|small|font|div|p|a)\b[^<>]*>", re.I)
@@ -196,8 +200,16 @@ def _superscripts(raw: str) -> str:
 
 
 def _superscript(match: re.Match[str]) -> str:
-    inner = match.group(1)
-    return inner if markers_only(inner) else f"^{{{inner.strip()}}}"
+    """A superscript as a citation marker or a power: markers stay markers; bare numbers,
+    lists and ranges ("1,2", "1–3", "[3]") are the web's citation markers, unless they
+    raise a number or a unit ("10<sup>9</sup>", "m<sup>2</sup>"); anything else is ``^{x}``."""
+    inner = match.group(1).strip()
+    if markers_only(inner):
+        return inner
+    before = max(0, match.start() - 8)  # a unit symbol is short: look no further back
+    if _SUP_CITATIONS.fullmatch(inner) and not _POWER_BASE.search(match.string, before, match.start()):
+        return f"[{inner.strip('[]')}]"
+    return f"^{{{inner}}}"
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:

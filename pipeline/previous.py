@@ -8,14 +8,15 @@ and problems (from its manifest entry).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.changes import ChangeReport, cells
+from pipeline.changes import ChangeReport, Row, cells
 from pipeline.manifest import Entry, Manifest
 from pipeline.plan import DOCUMENTS_DIR
 from pipeline.sources import duplicate_id_issues
-from pipeline.writer import error_records, read_document
+from pipeline.writer import csv_cell, error_records
 from schemas.records import RECORD_STEMS, RECORD_TYPES, RecordSet
 
 if TYPE_CHECKING:
@@ -43,9 +44,9 @@ class PreviousRun:
             report.compare("errors", doc_id, [], new_errors)
             return
         if summary.extracted or summary.failed or old.errors:  # else reused: the same records
-            before = self._records(old)
+            before = self._rows(old)
             for stem in RECORD_STEMS:
-                report.compare(stem, doc_id, cells(before.of(stem)), cells(records.of(stem)))
+                report.compare(stem, doc_id, before.get(stem, []), cells(records.of(stem)))
         old_issues = (*old.issues(), *((self._duplicates[old.source_path],)
                                        if old.source_path in self._duplicates else ()))
         report.compare("errors", doc_id, cells(error_records(doc_id, old.source_path, old_issues)),
@@ -60,11 +61,15 @@ class PreviousRun:
                 if counts.get(stem):
                     report.whole(stem, doc_id, "removed", counts[stem])
 
-    def _records(self, old: Entry) -> RecordSet:
+    def _rows(self, old: Entry) -> dict[str, list[Row]]:
+        """The last run's records of a document as the rows it wrote, read as plain JSON: a
+        run under a newer contract (fields added) still compares with them, field by field."""
         path = self._out / DOCUMENTS_DIR / f"{old.doc_id}.json"
         if old.errors or not old.extracted_records or not path.is_file():
-            return RecordSet()
-        return read_document(path.read_bytes())
+            return {}
+        body = json.loads(path.read_bytes())
+        return {stem: [{name: csv_cell(value) for name, value in record.items()}
+                       for record in body.get(stem, [])] for stem in RECORD_STEMS}
 
 
 class PreviousRows:

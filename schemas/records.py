@@ -18,7 +18,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.5.1"
+SCHEMA_VERSION = "1.6.0"
 
 DOC_ID_MAX_CHARS = 100  # a doc_id names documents/<doc_id>.json; file names stop at 255 bytes
 DocId = Annotated[
@@ -138,16 +138,25 @@ class TableRecord(Record):
     stem = "tables"
     primary_key = ("doc_id", "table_id")
     change_key = ("doc_id", "table_id")
-    foreign_keys = (_to_document(), _to_section())
+    foreign_keys = (_to_document(), _to_section(),
+                    ForeignKey(("doc_id", "parent_table_id"), "tables", ("doc_id", "table_id")))
 
     doc_id: DocId
     table_id: str = Field(min_length=1, description="<section_id>-table-<n>, n counting in the section.")
     section_id: str | None = Field(description="Section holding the table.")
     section_path: str = Field(description="Section titles from the top, joined by ' > '.")
-    title: str | None = Field(description="Nearest heading or caption above the table.")
+    title: str | None = Field(description="The table's caption (HTML <caption>), else the nearest "
+                              "heading or caption line above it.")
     n_rows: int = Field(ge=0, description="Body rows.")
-    n_cols: int = Field(ge=1, description="Columns, the row-label column included.")
+    n_cols: int = Field(ge=1, description="Columns, the row-label column included; in HTML, the "
+                        "columns of the grid once row and column spans are expanded.")
     notes: str | None = Field(description="Legend paragraph directly under the table.")
+    parent_table_id: str | None = Field(description="For a table nested in another's cell (HTML): "
+                                        "the table holding it; empty otherwise.")
+    parent_row_index: int | None = Field(ge=0, description="Body row of the parent's cell holding "
+                                         "this table; empty when it sits in a header cell.")
+    parent_col_index: int | None = Field(ge=0, description="Column of the parent's cell holding "
+                                         "this table.")
     line_start: Line
 
 
@@ -163,8 +172,10 @@ class TableCellRecord(Record):
     row_index: int = Field(ge=0, description="0-based body row.")
     col_index: int = Field(ge=0, description="0-based column; 0 is the row-label column.")
     row_label: str = Field(description="First cell of the row.")
-    column_label: str = Field(description="Header text of the column.")
-    text: str = Field(description="Clean cell text: no markup, no citation markers.")
+    column_label: str = Field(description="Header text of the column; several header rows "
+                              "joined from the top with ' > ' ('Week 12 > ACR50').")
+    text: str = Field(description="Clean cell text: no markup, no citation markers; a spanning "
+                      "cell's text in every position it covers.")
     value: float | None = Field(description="Leading measured number.")
     unit: str | None = Field(description="Unit of value, from the cell or else its column/row label.")
     comparator: Comparator | None = Field(description="Sign before the value: <, >, ≤, ≥, ~, ≈.")
@@ -175,6 +186,12 @@ class TableCellRecord(Record):
     p_comparator: PComparator | None = Field(description="Relation of the p-value: <, >, =, ≤, ≥.")
     citations: Citations
     missing: bool = Field(description="True for a placeholder cell such as '-', 'N/A', 'NR'.")
+    row_span: int = Field(ge=1, description="Rows the source cell spans (HTML rowspan); 1 otherwise.")
+    col_span: int = Field(ge=1, description="Columns the source cell spans (HTML colspan); 1 otherwise.")
+    span_origin: bool = Field(description="True where the source cell starts (its top-left "
+                              "position); False in the other positions a spanning cell covers.")
+    row_header: bool = Field(description="True for a header cell in a body row (HTML <th>: a "
+                             "row's label, an infobox section row).")
     line: Line
 
     @model_validator(mode="after")

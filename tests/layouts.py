@@ -134,6 +134,23 @@ def _spaced(text: str) -> str:
     return "\n".join(out)
 
 
+def to_html_by_pandoc(text: str, suffix: str) -> str:
+    """The guide's HTML as pandoc writes it: from its Markdown (a dump handed over as
+    to_html does), or an HTML source read and written again."""
+    if suffix in (".html", ".htm"):
+        return _page(str(pypandoc.convert_text(text, "html", format="html")))
+    body = split_front_matter(text)[1]
+    source = body if _hard_wrapped(body) else _spaced(body)
+    return _page(str(pypandoc.convert_text(source, "html", format="gfm")))
+
+
+def to_html_by_markdown_it(text: str, suffix: str) -> str:
+    """The guide's HTML as markdown-it-py writes it; an HTML source through its GFM first."""
+    if suffix in (".html", ".htm"):  # GFM keeps what it cannot write as raw HTML: render it
+        return _page(MarkdownIt("commonmark", {"html": True}).enable("table").render(pandoc("gfm")(text)))
+    return to_html(text, suffix)
+
+
 def pandoc(fmt: str) -> Callable[[str], str]:
     def render(html: str) -> str:
         return str(pypandoc.convert_text(html, fmt, format="html"))
@@ -164,7 +181,12 @@ CONVERTERS: dict[str, tuple[Callable[[str], str], str]] = {
     "html2text": (html_to_text, ".md"),
     "markdownify": (html_to_markdownify, ".md"),
 }
-RENDERINGS = sorted([*TEXT_RENDERINGS, "markdown-front-matter", *CONVERTERS])
+# name -> how the guide becomes an HTML page, read by the pipeline as HTML.
+HTML_RENDERINGS: dict[str, Callable[[str, str], str]] = {
+    "html-pandoc": to_html_by_pandoc,
+    "html-markdown-it": to_html_by_markdown_it,
+}
+RENDERINGS = sorted([*TEXT_RENDERINGS, "markdown-front-matter", *CONVERTERS, *HTML_RENDERINGS])
 
 
 def render(name: str, text: str, suffix: str, fields: dict[str, Any]) -> tuple[str, str]:
@@ -173,6 +195,8 @@ def render(name: str, text: str, suffix: str, fields: dict[str, Any]) -> tuple[s
     An HTML guide has no text layout of its own: the text renderings start from its
     pandoc GFM conversion, the Markdown a person saving the page would get.
     """
+    if name in HTML_RENDERINGS:
+        return HTML_RENDERINGS[name](text, suffix), ".html"
     if name in CONVERTERS:
         convert, converted_suffix = CONVERTERS[name]
         return convert(to_html(text, suffix)), converted_suffix

@@ -64,6 +64,10 @@ class Cell:
     p_value: float | None = None
     p_comparator: str | None = None
     missing: bool = False
+    row_span: int = 1
+    col_span: int = 1
+    span_origin: bool = True
+    row_header: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,9 @@ class Table:
     line_start: int
     header: tuple[str, ...]
     cells: tuple[Cell, ...]
+    parent_table_id: str | None = None
+    parent_row_index: int | None = None
+    parent_col_index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
 """Tables: title, legend notes and typed cells.
 
-A table's title is the nearest heading (or ``Table N:`` caption, which the
-parsers give as a heading) above it, paragraphs in between notwithstanding; its
-notes are the legend paragraph directly under it. Every body cell becomes a
-typed cell, the row-label column included.
+A table's title is its own caption (HTML ``<caption>``), else the nearest heading
+(or ``Table N:`` caption, which the parsers give as a heading) above it,
+paragraphs in between notwithstanding; its notes are the legend paragraph
+directly under it. Every body cell becomes a typed cell, the row-label column
+included, with the span the parser recorded for it (HTML grids). A table the
+parser found inside another's cell names that table and cell.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from pipeline.blocks import HeadingBlock, ParagraphBlock, TableBlock
+from pipeline.blocks import GridCell, HeadingBlock, ParagraphBlock, TableBlock
 from pipeline.errors import Issue
+from pipeline.inline import clean_inline
 from pipeline.normalize.figures import CAPTION
 from pipeline.normalize.model import Cell, Draft, Table
 from pipeline.normalize.sections import TABLE_CAPTION, section_path
 from pipeline.normalize.values import parse_cell
 
+_PLAIN = GridCell()  # a cell of a table without spans
 MAX_LABEL_CHARS = 80  # "Results at week 12:" above a table is its label; a long sentence is not
 
 
@@ -28,6 +32,7 @@ def extract_tables(draft: Draft) -> Draft:
     issues: list[Issue] = []
     locations = dict(draft.locations)
     titles = _titles(draft)
+    ids: dict[tuple[int, int], str] = {}  # a parser's table key -> its table_id
     for i, raw_block in enumerate(draft.blocks):
         if not isinstance(raw_block, TableBlock):
             continue
@@ -35,6 +40,11 @@ def extract_tables(draft: Draft) -> Draft:
         issues.extend(found)
         section_id = draft.block_sections[i]
         per_section[section_id] = per_section.get(section_id, 0) + 1
+        table_id = f"{section_id or 'document'}-table-{per_section[section_id]}"
+        if block.key is not None:
+            ids[block.key] = table_id
+        parent = block.parent if block.parent is not None and block.parent[0] in ids else None
+        caption = clean_inline(block.caption).text if block.caption else None
         notes_index = _notes_index(draft, i)
         if notes_index is not None:
             locations.setdefault(notes_index, "paragraph")
@@ -42,16 +52,19 @@ def extract_tables(draft: Draft) -> Draft:
         assert notes_block is None or isinstance(notes_block, ParagraphBlock)
         tables.append(
             Table(
-                table_id=f"{section_id or 'document'}-table-{per_section[section_id]}",
+                table_id=table_id,
                 section_id=section_id,
                 section_path=section_path(sections, section_id),
-                title=titles[i],
+                title=caption or titles[i],
                 n_rows=len(block.rows),
                 n_cols=len(block.header),
                 notes=notes_block.inline.text if notes_block else None,
                 line_start=block.line_start,
                 header=tuple(h.text for h in block.header_inline),
                 cells=tuple(_cells(block, issues)),
+                parent_table_id=ids[parent[0]] if parent else None,
+                parent_row_index=parent[1] if parent else None,
+                parent_col_index=parent[2] if parent else None,
             )
         )
     return replace(draft, tables=tuple(tables), locations=locations,
@@ -64,7 +77,7 @@ def check_rows(block: TableBlock) -> tuple[TableBlock, list[Issue]]:
     width = len(block.header)
     issues: list[Issue] = []
     widths = block.row_widths or tuple(len(r) for r in block.rows)
-    if block.rows and widths[-1] < width:
+    if block.rows and widths[-1] < width and not block.closed:
         issues.append(Issue("normalize", "warning",
                             f"table cut off in its last row ({widths[-1]} of {width} cells); "
                             "the complete rows are kept", block.row_lines[-1]))
@@ -113,6 +126,7 @@ def _cells(block: TableBlock, issues: list[Issue]) -> list[Cell]:
         for c, inline in enumerate(clean_row):
             column_label = header[c] if c < len(header) else ""
             typed = parse_cell(inline.text, column_label, row_label if c else "")
+            spans = block.grid[r][c] if block.grid else _PLAIN
             if typed.problem is not None:
                 issues.append(Issue("normalize", "warning", typed.problem, line))
             cells.append(
@@ -133,6 +147,10 @@ def _cells(block: TableBlock, issues: list[Issue]) -> list[Cell]:
                     p_value=typed.p_value,
                     p_comparator=typed.p_comparator,
                     missing=typed.missing,
+                    row_span=spans.row_span,
+                    col_span=spans.col_span,
+                    span_origin=spans.origin,
+                    row_header=spans.row_header,
                 )
             )
     return cells

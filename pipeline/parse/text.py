@@ -11,22 +11,19 @@ nothing here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from pipeline.blocks import Block, Parsed, TableBlock
 from pipeline.parse.headings import mark_headings
 from pipeline.parse.layout import Layout, relayout, wrap_width
+from pipeline.parse.lists import TEXT_BULLET
 from pipeline.parse.markdown import read_blocks
 from pipeline.parse.plain_tables import find_tables
-
-# Bullet characters of the page that a dump keeps as text: "  • item" is a list item.
-_TEXT_BULLET = re.compile(r"^([ \t]*)[\u2022\u25aa\u25e6\u2023\u00b7][ \t]+", re.M)
 
 
 def parse(text: str) -> Parsed:
     """Blocks of a text or Markdown guide, with source line numbers."""
-    lines = _TEXT_BULLET.sub(r"\1- ", text).split("\n")
+    lines = TEXT_BULLET.sub(r"\1- ", text).split("\n")
     tables, issues = find_tables(lines)
     inside = {k for t in tables for k in range(t.start, t.end)}
     width = wrap_width([line for k, line in enumerate(lines) if k not in inside])
