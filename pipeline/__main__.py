@@ -117,6 +117,7 @@ def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
         summary.write_text(markdown_summary(outcome.changes or no_change), "utf-8")
     try:
         report_run(outcome, out)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
     except BrokenPipeError:  # "run | head": the outputs are written; the rest of the report is not wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1 if outcome.failed else 0
@@ -167,9 +168,10 @@ def interactive() -> bool:
 
 def diff_command(old: Path, new: Path) -> int:
     """The change report between two output folders, from their CSV files."""
+    import csv
     from contextlib import ExitStack
 
-    from pipeline.contract import json_bytes
+    from pipeline.contract import column_names, json_bytes
     from schemas.records import RECORD_TYPES
 
     with ExitStack() as stack:
@@ -177,10 +179,16 @@ def diff_command(old: Path, new: Path) -> int:
             path = folder / f"{stem}.csv"
             if not path.is_file():
                 return iter(())
-            return read_rows(stack.enter_context(path.open(encoding="utf-8", newline="")))
+            return read_rows(stack.enter_context(path.open(encoding="utf-8", newline="")),
+                             column_names(stem))
 
-        report = diff_streams({stem: rows(old, stem) for stem in RECORD_TYPES},
-                              {stem: rows(new, stem) for stem in RECORD_TYPES})
+        try:
+            report = diff_streams({stem: rows(old, stem) for stem in RECORD_TYPES},
+                                  {stem: rows(new, stem) for stem in RECORD_TYPES})
+        except (KeyError, ValueError, csv.Error) as exc:  # UnicodeDecodeError is a ValueError
+            print(f"error: {old} or {new} holds a record file that is not a run's CSV ({exc!r:.80})",
+                  file=sys.stderr)
+            return 2
     sys.stdout.write(json_bytes(report).decode("utf-8"))
     for line in summary_lines(report):
         print(line, file=sys.stderr)

@@ -32,11 +32,15 @@ def cells(records: Sequence[Record]) -> list[Row]:
     return [{name: csv_cell(value) for name, value in r.model_dump().items()} for r in records]
 
 
-def read_rows(handle: TextIO) -> Iterator[Row]:
+def read_rows(handle: TextIO, columns: Sequence[str] | None = None) -> Iterator[Row]:
     """The rows of one of the run's CSV files. A field may be as long as a whole source (a
-    table cell that is one long paragraph), past the ``csv`` module's default limit."""
+    table cell that is one long paragraph), past the ``csv`` module's default limit. With
+    ``columns``, a header that differs raises ``ValueError``: not the run's file."""
     csv.field_size_limit(max(csv.field_size_limit(), MAX_SOURCE_BYTES))
-    return iter(csv.DictReader(handle))
+    reader = csv.DictReader(handle)
+    if columns is not None and reader.fieldnames != list(columns):
+        raise ValueError(f"columns {(reader.fieldnames or [])[:3]}... are not the contract's")
+    return iter(reader)
 
 
 def diff_streams(old: dict[str, Iterator[Row]], new: dict[str, Iterator[Row]]) -> dict[str, Any]:

@@ -101,8 +101,8 @@ def _decode_bom(data: bytes, codec: str) -> tuple[str, str]:
 def _decode_mixed(data: bytes) -> tuple[str, str, tuple[Issue, ...]] | None:
     """A UTF-8 file with a few lines pasted in from a legacy encoding: the UTF-8 lines as
     they are, the others re-read in the encoding detected from them, with a warning that
-    names them. None when the file is not mostly UTF-8 (fewer lines of multi-byte UTF-8
-    than lines that are not UTF-8): it is then a legacy file throughout."""
+    names them. A line of multi-byte UTF-8 is the proof (in a legacy file such bytes are
+    next to never valid UTF-8); without one, the file is a legacy file throughout."""
     pieces = _LINE_BREAK.split(data)  # content, break, content, ...: content k is line k + 1
     utf8_lines, stray = 0, []
     for k in range(0, len(pieces), 2):
@@ -112,7 +112,7 @@ def _decode_mixed(data: bytes) -> tuple[str, str, tuple[Issue, ...]] | None:
             stray.append(k)
             continue
         utf8_lines += not pieces[k].isascii()
-    if utf8_lines < max(1, len(stray)):
+    if not utf8_lines:
         return None
     _, legacy = _decode_legacy(b"\n".join(pieces[k] for k in stray))
     strays = set(stray)

@@ -61,9 +61,14 @@ _FORMATTING_TAG = re.compile(
     r"</?(br|span|b|i|u|em|strong|sup|sub|small|font|div|p|a)\b[^<>]*>", re.I)
 _LONE_STRONG = re.compile(r"\*\*|__")  # an unpaired "**" a converter left behind
 _ORPHAN_SPACE = re.compile(r"(?<=\S) ([.,;:])(?=\s|$)")
-# Characters that print as nothing (zero-width space and joiners, word joiner, soft hyphen,
-# a stray byte-order mark); left in, they cut numbers ("1\u200b234") and words apart.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"))
+# Format characters that print as nothing (Unicode category Cf: soft hyphen, zero-width space
+# and joiners, direction marks and embeddings, word joiner and invisible operators, a stray
+# byte-order mark, tags); left in, they cut numbers ("1\u200b234") and words apart.
+_INVISIBLE = dict.fromkeys([0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                            *range(0x2060, 0x2065), *range(0x2066, 0x2070), 0xFEFF,
+                            *range(0xFFF9, 0xFFFC), 0xE0001, *range(0xE0020, 0xE0080)])
+# A thin or narrow no-break space grouping a number's thousands, SI style ("1 234.5").
+_DIGIT_GROUP = re.compile(r"(?<=\d)[\u2009\u202f](?=\d{3}(?!\d))")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _MICRO = re.compile(r"\u03bc(?=[A-Za-z])")  # Greek mu before a unit letter is the micro sign
 _MARKUP_CHARS = re.compile(r"[*_\[\]!^`\\&<]")
@@ -87,7 +92,7 @@ class Inline:
 def clean_inline(raw: str) -> Inline:
     """Clean one inline text; the same raw text always gives the same result."""
     if not raw.isascii():
-        raw = raw.translate(_INVISIBLE)
+        raw = _DIGIT_GROUP.sub("", raw.translate(_INVISIBLE))
     reading = _read(_superscripts(raw), citations=True)
     text, numbers = reading.text, reading.numbers
     text = _WHITESPACE.sub(" ", text)

@@ -9,12 +9,12 @@ the same bytes were read by the same code; everything else is extracted.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.errors import Issue
 from pipeline.manifest import MANIFEST, Entry, Manifest, changed_file
-from pipeline.sources import discover, display_path, too_large
+from pipeline.sources import discover, display_path, duplicate_path_issues, too_large
 from schemas.records import RECORD_TYPES
 
 DOCUMENTS_DIR = "documents"  # one JSON file per document
@@ -56,6 +56,9 @@ def plan(sources: Path, out: Path, *, force: bool = False) -> Plan:
     """Hash every source below ``sources`` and match it against ``out``'s manifest."""
     root = sources.resolve()
     found = tuple(find(path, root) for path in discover(sources))
+    twins = duplicate_path_issues(s.source_path for s in found)
+    found = tuple(replace(s, sha256="duplicate", refusal=twins[s.source_path])
+                  if s.source_path in twins else s for s in found)
     content = _read(out / MANIFEST)
     previous = Manifest.read(content)
     changed = changed_file(out, previous) if previous is not None else None

@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path, PurePath
+
+from slugify import slugify
 
 from pipeline.errors import Issue
 from schemas.records import DOC_ID_MAX_CHARS
@@ -48,10 +50,14 @@ def safe_id(name: str) -> str:
     letter or digit (never "-", an option to a shell tool, nor ".", hidden). One too long
     keeps its start and ends in a hash of the whole: two long names that share a start
     get two ids, and the same name always the same one."""
-    safe = _UNSAFE.sub("_", name).strip("._-") or "document"
+    if not name.isascii():  # "日本語" gives "Ri_Ben_Yu", not an id every such name would share
+        name = slugify(name, lowercase=False, separator="_") or name
+    safe = _UNSAFE.sub("_", name).strip("._-")
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:_HASH_CHARS]
+    if not safe:
+        return f"document-{digest}"
     if len(safe) <= DOC_ID_MAX_CHARS:
         return safe
-    digest = hashlib.sha256(safe.encode()).hexdigest()[:_HASH_CHARS]
     return f"{safe[: DOC_ID_MAX_CHARS - _HASH_CHARS - 1].rstrip('._-')}-{digest}"
 
 
@@ -60,6 +66,15 @@ def too_large(size: int) -> Issue | None:
         return None
     return Issue("read", "error", f"the file is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte "
                  "limit for one guide; it was not read (split it or raise MAX_SOURCE_BYTES)")
+
+
+def duplicate_path_issues(paths: Iterable[str]) -> dict[str, Issue]:
+    """Two files recorded under one source_path (a name that is not UTF-8 is written with
+    escapes, which another file may spell literally): an error for each, neither read."""
+    counts = Counter(paths)
+    return {path: Issue("read", "error", f"{n} files are recorded as {path!r} (a file name that "
+                        "is not UTF-8 is written with escapes); rename one; none was read")
+            for path, n in counts.items() if n > 1}
 
 
 def duplicate_id_issues(ids: Iterable[tuple[str, str]]) -> dict[str, Issue]:

@@ -14,6 +14,7 @@ import ctypes.util
 import fcntl
 import os
 import shutil
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -33,7 +34,10 @@ def out_problem(out: Path, sources: Path) -> str | None:
     """Why ``out`` cannot be a run's output folder, or None. It is swapped whole for the new
     outputs, so it must be a folder of its own: not a file, not the root or the working
     directory (or a folder holding it), and apart from the sources in both directions."""
-    real, cwd, sources_real = out.resolve(), Path.cwd().resolve(), sources.resolve()
+    try:
+        real, cwd, sources_real = out.resolve(), Path.cwd().resolve(), sources.resolve()
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop
+        return f"--out {out} or --sources {sources} cannot be resolved: {exc}"
     if out.exists() and not real.is_dir():
         return f"--out {out} is a file, not a folder"
     if real == Path(real.anchor):
@@ -66,7 +70,7 @@ def locked(out: Path) -> Iterator[None]:
             _wait_for_lock(handle, out)
         try:
             handle.truncate(0)
-            handle.write(f"{os.getpid()}\n")
+            handle.write(f"{os.getpid()} {socket.gethostname()}\n")
             handle.flush()
             yield
         finally:
@@ -84,7 +88,7 @@ def _try_lock(handle: IO[str]) -> bool:
 def _wait_for_lock(handle: IO[str], out: Path) -> None:
     dead_since: float | None = None
     while not _try_lock(handle):
-        holder = _holder(handle)
+        holder = _holder(handle)  # None when it ran on another host: it cannot be checked
         if holder is not None and not _alive(holder):
             dead_since = dead_since or time.monotonic()
             if time.monotonic() - dead_since > DEAD_HOLDER_GRACE:
@@ -95,9 +99,10 @@ def _wait_for_lock(handle: IO[str], out: Path) -> None:
 
 
 def _holder(handle: IO[str]) -> int | None:
+    """The pid of the run holding the lock, when it runs on this host (the lock file says)."""
     handle.seek(0)
-    text = handle.read().strip()
-    return int(text) if text.isdigit() else None
+    pid, _, host = handle.read().strip().partition(" ")
+    return int(pid) if pid.isdigit() and host in ("", socket.gethostname()) else None
 
 
 def _alive(pid: int) -> bool:

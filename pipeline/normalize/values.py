@@ -56,14 +56,16 @@ _COMPARATOR = "|".join(re.escape(c) for c in COMPARATORS)
 # A number, with the exponent it may carry: "1.5e-3" (signed, so "4E10" stays a name) or
 # "10^6" (a power; "10⁶" reads as "10^6"). Exponents are read exactly by ``to_number``.
 _NUMBER = (r"(?:[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+)"
-           r"(?:[eE][-+−]\d{1,4}|\^[-−]?\d{1,4})?")
+           r"(?:[eE][-+−]\d{1,4}|\^[-−]?\d{1,4})?(?![\d^])")  # a longer exponent: no number
 _MEASURE = (
     # The comparator's space is inside its group: a number alone starts at its first digit,
     # never at the whitespace before it, so a long run of spaces is not rescanned.
     rf"(?:(?P<cmp>{_COMPARATOR})\s*)?(?P<num>{_NUMBER})(?![,.]\d)"  # "1,4-" is a locant list
     rf"(?:\s*(?:±|\+/-)\s*(?P<unc>{_NUMBER}))?"
     rf"(?:(?:\s*(?:[–—]|\bto\b)\s*|-(?=\d))(?P<high>{_NUMBER}))?"  # 8–14, 8 to 14, 8-14
-    r"(?:\s*[×x]\s*10(?:\^(?P<exp>[-−]?\d+)|(?P<sup>[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)))?"
+    # An exponent of up to four digits; a longer one leaves the number unread (no value).
+    r"(?:\s*[×x]\s*10(?:\^(?P<exp>[-−]?\d{1,4})(?!\d)|(?P<sup>[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})(?![⁰-⁹])))?"
+    r"(?!\s*[×x]\s*10\^)"
     rf"(?:\s*(?P<unit>{_UNIT}))?"
     r"(?![\w.,]*[A-Za-z-]\w)"  # "28-Day", "13C3" and "4x4" are names, not numbers
 )
