@@ -54,8 +54,14 @@ _SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
 # A superscript holding reference numbers ("1,2", "1–3", "[3]"), and what a power follows
 # instead: a digit or a unit symbol ("10<sup>9</sup>", "cm<sup>2</sup>", "M<sup>-1</sup>").
-_SUP_CITATIONS = re.compile(r"\[?\d{1,3}(?:\s*[,\u2013\u2014-]\s*\d{1,3})*\]?")
-_POWER_BASE = re.compile(r"(?:\d|\b(?:[kcmµμun]?m|s|[mµμn]?[LMg]|kg|ft|in|Hz))\s*\Z")
+_SUP_CITATIONS = re.compile(r"\[?\d{1,3}(?:\s*[,;\u2013\u2014-]\s*\d{1,3})*\]?")
+_POWER_OF_TEN = re.compile(r"(?<![\d.])10\s*\Z")
+_LONE_LETTER = re.compile(r"(?<![\w.])[A-Za-z]\s*\Z")  # "R<sup>2</sup>", "x<sup>2</sup>"
+_LENGTH_UNIT = re.compile(r"(?:\d\s?|/)(?:[kcmµμun]?m|in|ft)\s*\Z")  # "4 mg/m", "5 cm"
+_ELEMENT_AFTER = re.compile(r"[A-Z][a-z]?(?![a-z])")
+_FOOTNOTE_MARK = re.compile(r"[a-z]|[*†‡§¶#]+")
+_ORDINAL = re.compile(r"st|nd|rd|th")
+_MARKER_RANGE = re.compile(r"\[(\d{1,3})\]\s*[\u2013-]\s*\[(\d{1,3})\]")
 
 _FORMATTING_TAG = re.compile(
     r"</?(br|span|b|i|u|em|strong|sup|sub|small|font|div|p|a)\b[^<>]*>", re.I)
@@ -205,16 +211,37 @@ def _superscripts(raw: str) -> str:
 
 
 def _superscript(match: re.Match[str]) -> str:
-    """A superscript as a citation marker or a power: markers stay markers; bare numbers,
-    lists and ranges ("1,2", "1–3", "[3]") are the web's citation markers, unless they
-    raise a number or a unit ("10<sup>9</sup>", "m<sup>2</sup>"); anything else is ``^{x}``."""
-    inner = match.group(1).strip()
+    """A superscript read by what it holds and where it stands:
+
+    - citation markers stay markers, and reference numbers, lists and ranges ("1,2",
+      "1–3", "1;3", "[3]") are the web's citation markers;
+    - unless they raise something: a signed exponent ("s<sup>-1</sup>"), a power of ten
+      ("10<sup>9</sup>"), a square or cube of a length ("4 mg/m<sup>2</sup>"), a lone
+      letter ("R<sup>2</sup>"), or a mass number before its element ("<sup>13</sup>C");
+    - a footnote mark (a letter, "*", "†") is dropped, an ordinal joins its number
+      ("1<sup>st</sup>"); anything else is ``^{x}``, which reads ``^x``.
+    """
+    inner = _MARKER_RANGE.sub(r"[\1–\2]", match.group(1).strip())  # "[1]–[3]": two linked ends
     if markers_only(inner):
         return inner
-    before = max(0, match.start() - 8)  # a unit symbol is short: look no further back
-    if _SUP_CITATIONS.fullmatch(inner) and not _POWER_BASE.search(match.string, before, match.start()):
-        return f"[{inner.strip('[]')}]"
+    text, start, end = match.string, match.start(), match.end()
+    before = text[max(0, start - 12):start]
+    if _ORDINAL.fullmatch(inner) and before[-1:].isdigit():
+        return inner
+    if _FOOTNOTE_MARK.fullmatch(inner):
+        return ""
+    if inner.isdigit() and _ELEMENT_AFTER.match(text, end):
+        return inner  # "<sup>13</sup>C": the isotope's mass number, "13C"
+    if _SUP_CITATIONS.fullmatch(inner) and not _raises(before, inner):
+        return f"[{inner.strip('[]').replace(';', ',')}]"
     return f"^{{{inner}}}"
+
+
+def _raises(before: str, inner: str) -> bool:
+    """A superscript of digits after ``before`` is a power, not a citation."""
+    if _POWER_OF_TEN.search(before) or _LONE_LETTER.search(before):
+        return True
+    return inner in ("2", "3") and bool(_LENGTH_UNIT.search(before))
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:

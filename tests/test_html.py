@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.blocks import ParagraphBlock
 from pipeline.extract import extract
 from pipeline.validate import ValidatedDoc
 from tests.conftest import ROOT
@@ -133,3 +134,21 @@ def test_page_chrome_gives_no_records() -> None:
 
 def test_pages_are_copied_into_the_repository() -> None:
     assert sorted(Path(p).name for p in PAGES.glob("*.html")) == sorted({c["page"] for c in TABLES})
+
+
+def test_wiki_markup_reads_as_a_reader_sees_it() -> None:
+    doc = page("wikitable.html")
+    assert [s.title for s in doc.records.sections] == ["Dosing", "Assay", "References"]  # no "[edit]"
+    assert [(c.number, c.reference_id) for c in doc.records.citations] == [
+        (1, f"{doc.doc_id}#1"), (2, f"{doc.doc_id}#2")]  # <a href="#cite_note-n"> to list item n
+    from pipeline.parse.html import parse
+
+    texts = [b.inline.text for b in parse((PAGES / "wikitable.html").read_text("utf-8")).blocks
+             if isinstance(b, ParagraphBlock)]
+    assert any("[13C6]-imatinib" in t and "R^2 > 0.999" in t for t in texts), texts
+
+
+def test_content_words_in_ids_are_not_chrome() -> None:
+    doc = page("keyvalue.html")
+    assert "Informed Consent" in [s.title for s in doc.records.sections]
+    assert doc.records.documents[0].title == "Olaparib Trial Overview"  # not the related teaser

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bs4 import BeautifulSoup
 from bs4.element import Comment, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
@@ -57,9 +57,16 @@ from pipeline.parse.lists import TEXT_BULLET, nest_under_labels
 # Elements whose content is never part of the guide.
 SKIPPED = frozenset({
     "head", "script", "style", "template", "noscript", "iframe", "object", "embed", "form",
-    "button", "select", "textarea", "input", "nav", "aside", "footer", "svg", "canvas", "img",
-    "video", "audio",
+    "button", "select", "textarea", "input", "nav", "svg", "canvas", "img", "video", "audio",
 })
+# The page's own header, footer and sidebars are chrome; inside the guide's content (an
+# article's footer holding its references) they are content. The scopes are ARIA's: a header
+# or footer is the page's unless inside these; an aside is complementary unless inside these.
+LANDMARK_SCOPES = {
+    "header": frozenset({"article", "aside", "main", "nav", "section"}),
+    "footer": frozenset({"article", "aside", "main", "nav", "section"}),
+    "aside": frozenset({"article", "aside", "nav", "section"}),
+}
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 LISTS = frozenset({"ul", "ol"})
 # Block-level elements: they end the paragraph of loose inline content before them.
@@ -70,19 +77,26 @@ BLOCK_TAGS = frozenset({
 })
 # Elements a cell's own text leaves out: a nested table is a table of its own.
 NOT_INLINE = frozenset({"table", "caption"})
-# Page chrome named by ARIA role, or by id or class (a cookie banner is a <div>).
-CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
-                          "dialog", "alertdialog"})
-_CHROME_NAME = re.compile(r"cookie|consent|gdpr|breadcrumb|share-?bar|social-?share|newsletter", re.I)
+# Page chrome named by ARIA role, or by an id or class token (a cookie banner is a <div>);
+# "informed-consent" or "market-share" are content.
+CHROME_ROLES = frozenset({"navigation", "search", "dialog", "alertdialog"})
+_CHROME_WORD = re.compile(r"cookie|gdpr", re.I)  # anywhere in a token: "CybotCookiebotDialog"
+_CHROME_TOKEN = re.compile(  # a whole token
+    r"(?:consent|privacy)[-_]?(?:banner|dialog|modal|popup|bar|notice)"
+    r"|breadcrumbs?|share[-_]?bar|social[-_]?share|newsletter[-_]?(?:signup|form|box)?"
+    r"|noprint|d-print-none|mw-editsection|sortkey", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # HTML's ASCII whitespace
 _CAPTION_LABEL = re.compile(r"^\s*caption\s*:", re.I)
-MAX_SPAN = 1000  # the HTML standard's cap on colspan; a rowspan stops at the table's end
+MAX_SPAN = 1000  # the HTML standard's cap on colspan; a rowspan stops at its row group's end
+MIN_CONTENT_SHARE = 0.5  # a <main> or <article> holding less of the body's text is not the guide
 MAX_GRID_CELLS = 1_000_000  # positions one table may expand to; past it, spans are not expanded
 
 
 def parse(text: str) -> Parsed:
     soup = BeautifulSoup(text, "html5lib")
+    _mark_reference_anchors(soup)
     issues: list[Issue] = []
     blocks = list(_blocks(_content(soup), issues))
     # A page that marks its sections up (<h2>...) is taken at its word; one that writes every
@@ -91,14 +105,38 @@ def parse(text: str) -> Parsed:
 
 
 def _content(soup: BeautifulSoup) -> Tag:
-    """Where the guide is: the page's one ``<main>`` or single ``<article>``, else its body."""
-    mains = soup.find_all("main")
-    if len(mains) == 1:
-        return mains[0]
-    articles = soup.find_all("article")
-    if len(articles) == 1:
-        return articles[0]
-    return soup.body or soup
+    """Where the guide is: the page's one ``<main>`` or single ``<article>`` when it holds the
+    page's title and most of its text (a teaser in a sidebar is not the guide), else the body."""
+    body = soup.body or soup
+    title = body.find("h1")
+    total = len(body.get_text(" ", strip=True))
+    for name in ("main", "article"):
+        found = body.find_all(name)
+        if len(found) == 1:
+            candidate = found[0]
+            holds_title = title is None or candidate in title.parents
+            if holds_title and len(candidate.get_text(" ", strip=True)) >= MIN_CONTENT_SHARE * total:
+                return candidate
+    return body
+
+
+def _mark_reference_anchors(soup: BeautifulSoup) -> None:
+    """Links to an item of a list (``<a href="#ref3">``, the web's citation) are marked with
+    the item's number, which the inline text writes as a marker; other in-page links (to a
+    table, a figure) are plain text."""
+    numbers: dict[str, int] = {}
+    for listing in soup.find_all(LISTS):
+        number = _start(listing) if listing.name == "ol" else 1
+        for item in listing.find_all("li", recursive=False):
+            for anchor in (item, *item.find_all(id=True)):
+                if anchor.get("id"):
+                    numbers.setdefault(str(anchor["id"]), number)
+            number += 1
+    for link in soup.find_all("a", href=True):
+        href = str(link["href"])
+        if href.startswith("#") and len(href) > 1:
+            target = numbers.get(href[1:])
+            link["data-reference"] = str(target) if target is not None else ""
 
 
 def _blocks(container: Tag, issues: list[Issue]) -> Iterator[Block]:
@@ -169,19 +207,23 @@ class _Slot:
     rows: int
     cols: int
     origin: bool
+    col: int  # the column the cell starts in
 
 
 def _tables(tag: Tag, parent: tuple[tuple[int, int], int | None, int] | None,
             issues: list[Issue]) -> Iterator[TableBlock]:
     """The table as a grid, then each table nested in one of its cells, in document order."""
-    rows = [tr for tr in tag.find_all("tr") if tr.find_parent("table") is tag]
+    groups = _row_groups(tag)
+    rows = [tr for group in groups for tr in group]
     if not rows:
         return
-    grid = _grid(rows, issues)
-    width = max((max(row) + 1 for row in grid if row), default=0)
+    grid = [row for group in groups for row in _grid(group, issues)]
+    width = 1 + max((c for row in grid for c, slot in row.items() if slot.origin), default=-1)
     if width == 0:
         return
-    n_head = _header_rows(rows)
+    grid = [{c: replace(slot, cols=min(slot.cols, width - slot.col)) for c, slot in row.items()
+             if c < width} for row in grid]  # a colspan past the last column stops there
+    n_head = _header_rows(rows, grid, width)
     texts: dict[int, str] = {}
 
     def text(slot: _Slot | None) -> str:
@@ -191,6 +233,9 @@ def _tables(tag: Tag, parent: tuple[tuple[int, int], int | None, int] | None,
             texts[id(slot.cell)] = inline(slot.cell).strip()
         return texts[id(slot.cell)]
 
+    if n_head and (bare := [c for c in range(width) if all(c not in grid[r] for r in range(n_head))]):
+        issues.append(Issue("parse", "warning", f"table header covers {width - len(bare)} of its "
+                            f"{width} columns; the others have no label", _line(rows[0])))
     body = range(n_head, len(rows))
     cells = tuple(tuple(_grid_cell(grid[r].get(c)) for c in range(width)) for r in body)
     plain = all(cell == _PLAIN for row in cells for cell in row)
@@ -219,9 +264,34 @@ def _tables(tag: Tag, parent: tuple[tuple[int, int], int | None, int] | None,
                     yield from _tables(inner, where, issues)
 
 
+def _row_groups(tag: Tag) -> list[list[Tag]]:
+    """The table's rows by row group, as the HTML table model takes them: the head, each
+    body (rows outside any group form one), then the foot, wherever the markup puts it."""
+    head: list[list[Tag]] = []
+    bodies: list[list[Tag]] = []
+    foot: list[list[Tag]] = []
+    loose: list[Tag] = []
+    for child in tag.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "tr":
+            loose.append(child)
+            continue
+        if loose:
+            bodies.append(loose)
+            loose = []
+        if child.name in ("thead", "tbody", "tfoot"):
+            rows = child.find_all("tr", recursive=False)
+            {"thead": head, "tbody": bodies, "tfoot": foot}[child.name].append(rows)
+    if loose:
+        bodies.append(loose)
+    return [group for group in (*head, *bodies, *foot) if group]
+
+
 def _grid(rows: list[Tag], issues: list[Issue]) -> list[dict[int, _Slot]]:
-    """The HTML table model: each cell takes the next free position of its row and covers
-    ``rowspan`` x ``colspan`` positions (``rowspan="0"``: to the last row)."""
+    """The HTML table model for one row group: each cell takes the next free position of its
+    row and covers ``rowspan`` x ``colspan`` positions, the rowspan ending with the group
+    (``rowspan="0"``: to its last row)."""
     grid: list[dict[int, _Slot]] = [{} for _ in rows]
     filled = 0
     for r, tr in enumerate(rows):
@@ -238,7 +308,7 @@ def _grid(rows: list[Tag], issues: list[Issue]) -> list[dict[int, _Slot]]:
                 height = width = 1
             for dr in range(height):
                 for dc in range(width):
-                    grid[r + dr][c + dc] = _Slot(cell, height, width, dr == 0 and dc == 0)
+                    grid[r + dr][c + dc] = _Slot(cell, height, width, dr == 0 and dc == 0, c)
             filled += height * width
             c += width
     return grid
@@ -249,18 +319,22 @@ def _span(cell: Tag, name: str, limit: int) -> int:
     return min(int(value), limit) if value.isdigit() else 1
 
 
-def _header_rows(rows: list[Tag]) -> int:
-    """The rows that label the columns: those in ``<thead>``, else the leading rows whose
-    cells are all ``<th>``, else the first row (a table with no header markup). At least
-    one row stays a body row."""
-    in_head = sum(1 for tr in rows if tr.parent is not None and tr.parent.name == "thead")
-    if not in_head:
-        for tr in rows:
-            cells = tr.find_all(("td", "th"), recursive=False)
-            if not cells or any(cell.name != "th" for cell in cells):
-                break
-            in_head += 1
-    return max(1, min(in_head, len(rows) - 1)) if len(rows) > 1 else 1
+def _header_rows(rows: list[Tag], grid: list[dict[int, _Slot]], width: int) -> int:
+    """The rows that label the columns: those in ``<thead>`` and the rows of ``<th>`` only
+    that follow them, up to a row whose one cell spans the whole table (a group row: it
+    starts the body). A table with no ``<th>`` takes its first row for the header; one whose
+    ``<th>`` only open its rows (a key-value table) has none. One row at least stays a body row."""
+    n_head = sum(1 for tr in rows if tr.parent is not None and tr.parent.name == "thead")
+    for r in range(n_head, len(rows)):
+        cells = rows[r].find_all(("td", "th"), recursive=False)
+        if not cells or any(cell.name != "th" for cell in cells):
+            break
+        if len(cells) == 1 and width > 1 and len(grid[r]) == width and n_head:
+            break  # a group row under the header
+        n_head += 1
+    if n_head == 0 and not any(row.find("th", recursive=False) for row in rows):
+        n_head = 1  # no header markup: the first row labels the columns
+    return min(n_head, len(rows) - 1) if len(rows) > 1 else n_head
 
 
 def _label(head: list[dict[int, _Slot]], c: int, text: Callable[[_Slot | None], str]) -> str:
@@ -318,6 +392,12 @@ def _inline_node(node: object) -> str:
         return f"<sup>{content.strip()}</sup>"
     if name == "a":
         href = str(node.get("href") or "")
+        reference = node.get("data-reference")
+        if reference:  # a link to a reference item: a citation of its number
+            number = content.strip().strip("[]")
+            return f"[{reference}]" if number.isdigit() else f"{content}[{reference}]"
+        if reference is not None and (markers_only(content) or content.strip().isdigit()):
+            return content.strip().strip("[]")  # "Table <a href="#table-2">2</a>": a number
         if markers_only(content) or not href:
             return content
         return f"[{content.strip()}]({href.replace(' ', '%20')})"
@@ -346,14 +426,21 @@ def _ignored(node: object) -> bool:
 
 
 def _chrome(tag: Tag) -> bool:
-    """Page chrome marked up as such: an ARIA landmark for navigation, banner or footer, or
-    an id or class that names a cookie banner, a consent dialog, breadcrumbs or a share bar."""
-    if str(tag.get("role") or "").lower() in CHROME_ROLES:
+    """Page chrome, or text no reader sees: the page's own header, footer or sidebar (not
+    one inside the content), a navigation, search or dialog landmark, an element hidden
+    (``hidden``, ``display: none``), or one whose id or class token names a cookie banner,
+    a consent dialog, breadcrumbs, a share bar or a print-hidden marker."""
+    scopes = LANDMARK_SCOPES.get(tag.name)
+    if scopes is not None and not any(p.name in scopes for p in tag.parents):
+        return True
+    if str(tag.get("role") or "").lower() in CHROME_ROLES or tag.has_attr("hidden"):
+        return True
+    if _HIDDEN_STYLE.search(str(tag.get("style") or "")):
         return True
     classes: object = tag.get("class") or []
-    words = [str(c) for c in classes] if isinstance(classes, list) else [str(classes)]
-    names = " ".join([str(tag.get("id") or ""), *words])
-    return bool(names.strip()) and bool(_CHROME_NAME.search(names))
+    tokens = [str(c) for c in classes] if isinstance(classes, list) else str(classes).split()
+    return any(_CHROME_WORD.search(token) or _CHROME_TOKEN.fullmatch(token)
+               for token in (str(tag.get("id") or ""), *tokens) if token)
 
 
 def _start(tag: Tag) -> int:
