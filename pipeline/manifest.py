@@ -27,8 +27,8 @@ from pipeline.errors import Issue
 from schemas.records import RECORD_STEMS, SCHEMA_VERSION, Severity, Stage
 
 MANIFEST = "manifest.json"
-EXTRACTION_LIBRARIES = ("markdown-it-py", "beautifulsoup4", "html5lib", "charset-normalizer", "pydantic",
-                        "pydantic-core", "python-slugify", "pyyaml", "puremagic")
+EXTRACTION_LIBRARIES = ("markdown-it-py", "beautifulsoup4", "html5lib", "pint", "charset-normalizer",
+                        "pydantic", "pydantic-core", "python-slugify", "pyyaml", "puremagic")
 # What decides a document's records: the stages and the contract. The run around them
 # (planning, writing, the command line, the review site) does not, and editing it
 # re-extracts nothing.

@@ -145,6 +145,7 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
         "tables": rows("tables", ((t, {}) for t in doc.tables)),
         "table_cells": rows("table_cells", ((c, {"table_id": t.table_id})
                                             for t in doc.tables for c in t.cells)),
+        "measurements": rows("measurements", ((m, {}) for m in doc.measurements)),
         "protocols": rows("protocols", ((p, {**dict.fromkeys(TRIAL_FIELDS), **p.fields,
                                              "intervention_arms": p.fields.get("intervention_arms") or None})
                                         for p in doc.protocols)),

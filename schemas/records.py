@@ -18,7 +18,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.6.0"
+SCHEMA_VERSION = "1.7.0"
 
 DOC_ID_MAX_CHARS = 100  # a doc_id names documents/<doc_id>.json; file names stop at 255 bytes
 DocId = Annotated[
@@ -212,6 +212,61 @@ class TableCellRecord(Record):
         return self
 
 
+Orientation = Literal["rows", "columns"]
+Confidence = Literal["high", "medium", "low"]
+
+
+class MeasurementRecord(Record):
+    """One measured number of a table, saying what it measures, for what, when, in which trial."""
+    stem = "measurements"
+    primary_key = ("doc_id", "measurement_id")
+    change_key = ("doc_id", "measurement_id")
+    foreign_keys = (ForeignKey(("doc_id", "table_id"), "tables", ("doc_id", "table_id")),)
+
+    doc_id: DocId
+    measurement_id: str = Field(min_length=1, description="<table_id>-r<row>-c<col>: the cell "
+                                "the number stands in.")
+    table_id: str = Field(min_length=1, description="Table the number stands in.")
+    row_index: int = Field(ge=0, description="Its cell's body row (as in table_cells).")
+    col_index: int = Field(ge=1, description="Its cell's column (as in table_cells).")
+    quantity: str = Field(min_length=1, description="What is measured ('ACR50 Response', 'IC50', "
+                          "'Median Time to Recovery'): the label of the axis that names quantities, "
+                          "without its unit, time point or trial.")
+    subject: str | None = Field(description="What it is measured for (a compound, an arm, a "
+                                "kinase, a cell line), without its dose and regimen.")
+    dose: float | None = Field(ge=0, description="Dose the subject's label states ('4 mg' gives 4).")
+    dose_unit: str | None = Field(description="Unit of dose, as written (mg, mg/kg, µM, ...).")
+    regimen: str | None = Field(description="Frequency and co-therapy the subject's label states "
+                                "('QD with MTX' for '4 mg QD + MTX', 'with Remdesivir').")
+    timepoint: float | None = Field(ge=0, description="Time point a label or the title states "
+                                    "('Week 12' gives 12, '28-Day' gives 28).")
+    timepoint_unit: Literal["hour", "day", "week", "month", "year"] | None = Field(
+        description="Unit of timepoint.")
+    trial: str | None = Field(description="Trial a label, the table's title or its section names "
+                              "(RA-BEAM, BREEZE-AD1, ACTT-2).")
+    value: float | None = Field(description="The measured number, as in table_cells.")
+    value_low: float | None = Field(description="Low end of a range; never averaged.")
+    value_high: float | None = Field(description="High end of a range.")
+    uncertainty: float | None = Field(ge=0, description="The ± spread stated with the value.")
+    comparator: Comparator | None = Field(description="Sign before the value: <, >, ≤, ≥, ~, ≈.")
+    unit: str | None = Field(description="Unit as written (from the cell or its label).")
+    p_value: float | None = Field(ge=0, le=1, description="p-value stated with it.")
+    p_comparator: PComparator | None = Field(description="Relation of the p-value.")
+    value_canonical: float | None = Field(description="value in unit_canonical: amount "
+                                          "concentrations in mol/L, mass concentrations in g/L, "
+                                          "masses in g, durations in days; percentages, rates and "
+                                          "ratios as given; empty for a unit pint cannot read.")
+    unit_canonical: str | None = Field(description="Unit of value_canonical.")
+    orientation: Orientation = Field(description="Which axis of the table names the quantity: "
+                                     "rows (row labels) or columns (header).")
+    orientation_confidence: Confidence = Field(description="How clearly the labels said so: high "
+                                               "(a corner label such as Metric, or three labels "
+                                               "agreeing), medium, or low (no evidence; the header "
+                                               "is taken to name the quantity).")
+    citations: Citations
+    line: Line
+
+
 class ProtocolRecord(Record):
     """A trial protocol (Objective/Design/... fields) or a procedure (numbered steps)."""
     stem = "protocols"
@@ -366,7 +421,7 @@ class ErrorRecord(Record):
 
 # File stem -> record type, in the order the files are described.
 RECORD_TYPES: dict[str, type[Record]] = {model.stem: model for model in (
-    DocumentRecord, SectionRecord, TableRecord, TableCellRecord, ProtocolRecord,
+    DocumentRecord, SectionRecord, TableRecord, TableCellRecord, MeasurementRecord, ProtocolRecord,
     ProtocolArmRecord, ProcedureStepRecord, FaqRecord, ReferenceRecord, CitationRecord,
     FigureRecord, ErrorRecord,
 )}
@@ -380,6 +435,7 @@ class RecordSet:
     sections: tuple[SectionRecord, ...] = ()
     tables: tuple[TableRecord, ...] = ()
     table_cells: tuple[TableCellRecord, ...] = ()
+    measurements: tuple[MeasurementRecord, ...] = ()
     protocols: tuple[ProtocolRecord, ...] = ()
     protocol_arms: tuple[ProtocolArmRecord, ...] = ()
     procedure_steps: tuple[ProcedureStepRecord, ...] = ()

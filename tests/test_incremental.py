@@ -77,6 +77,7 @@ def test_second_run_parses_nothing_and_rewrites_nothing(
 
 
 def test_changed_cell_is_the_only_change_reported(corpus: Path, count_extractions: list[str]) -> None:
+    """One edited number: its cell and the measurement it is, nothing else."""
     run()
     source = corpus / "sources" / "guide_2.txt"
     source.write_text(source.read_text("utf-8").replace("| JAK1 | 5.9[1] |", "| JAK1 | 6.1[1] |"),
@@ -87,7 +88,10 @@ def test_changed_cell_is_the_only_change_reported(corpus: Path, count_extraction
     changes = json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
     assert changes["summary"]["documents_changed"] == [catalog(2)]
     assert (changes["summary"]["records_added"], changes["summary"]["records_removed"],
-            changes["summary"]["records_changed"]) == (0, 0, 1)
+            changes["summary"]["records_changed"]) == (0, 0, 2)
+    (measurement,) = changes["documents"][catalog(2)]["measurements"]["changed"]
+    assert measurement["fields"] == {"value": {"old": "5.9", "new": "6.1"},
+                                     "value_canonical": {"old": "5.9e-09", "new": "6.1e-09"}}
     (cell,) = changes["documents"][catalog(2)]["table_cells"]["changed"]
     assert cell["key"] == {"doc_id": catalog(2), "table_id": "jak-inhibition-profile-table-1",
                            "row_label": "JAK1", "column_label": "IC50 (nM)"}

@@ -16,6 +16,7 @@ from pipeline.normalize.checks import check_cut, check_heading_depth, check_is_g
 from pipeline.normalize.citations import extract_citations
 from pipeline.normalize.faqs import extract_faqs
 from pipeline.normalize.figures import extract_figures
+from pipeline.normalize.measurements import extract_measurements
 from pipeline.normalize.metadata import doc_id_for, read_metadata
 from pipeline.normalize.model import Draft, NormalizedDoc
 from pipeline.normalize.procedures import extract_procedures
@@ -34,6 +35,7 @@ RULES: list[tuple[str, Rule]] = [
     ("references", extract_references),
     ("figures", extract_figures),
     ("tables", extract_tables),
+    ("measurements", extract_measurements),
     ("protocols", extract_protocols),
     ("procedures", extract_procedures),
     ("faqs", extract_faqs),
@@ -57,6 +59,7 @@ def normalize(parsed: ParsedDoc) -> NormalizedDoc:
         metadata=draft.metadata,
         sections=draft.sections,
         tables=draft.tables,
+        measurements=draft.measurements,
         protocols=draft.protocols,
         references=draft.references,
         citations=draft.citations,

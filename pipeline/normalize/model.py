@@ -88,6 +88,38 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Measurement:
+    """One measured number of a table, with what it measures, for what and when."""
+
+    measurement_id: str
+    table_id: str
+    row_index: int
+    col_index: int
+    line: int
+    quantity: str
+    subject: str | None
+    dose: float | None
+    dose_unit: str | None
+    regimen: str | None
+    timepoint: float | None
+    timepoint_unit: str | None
+    trial: str | None
+    value: float | None
+    value_low: float | None
+    value_high: float | None
+    uncertainty: float | None
+    comparator: str | None
+    unit: str | None
+    p_value: float | None
+    p_comparator: str | None
+    value_canonical: float | None
+    unit_canonical: str | None
+    orientation: str
+    orientation_confidence: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Arm:
     arm_index: int
     description: str
@@ -168,6 +200,7 @@ class NormalizedDoc:
     metadata: Metadata
     sections: tuple[Section, ...] = ()
     tables: tuple[Table, ...] = ()
+    measurements: tuple[Measurement, ...] = ()
     protocols: tuple[Protocol, ...] = ()
     references: tuple[Reference, ...] = ()
     citations: tuple[Citation, ...] = ()
@@ -194,6 +227,7 @@ class Draft:
     headings_above: tuple[str | None, ...] = ()  # per block, the nearest heading's text above it
     locations: dict[int, str] = field(default_factory=dict)
     tables: tuple[Table, ...] = ()
+    measurements: tuple[Measurement, ...] = ()
     protocols: tuple[Protocol, ...] = ()
     references: tuple[Reference, ...] = ()
     figures: tuple[Figure, ...] = ()

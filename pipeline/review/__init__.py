@@ -96,6 +96,7 @@ def _view(doc: DocumentInput) -> dict[str, Any]:
         "sections": records.get("sections", []),
         "tables": records.get("tables", []),
         "cells": cells_by_table,
+        "measurements": records.get("measurements", []),
         "headers": headers,
         "protocols": records.get("protocols", []),
         "arms": _by(records.get("protocol_arms", []), "protocol_id"),

@@ -1,0 +1,129 @@
+"""Measurements: every number of a table says what it measures, for what, when, in which unit.
+
+The expected values are read from the guides: tests/cases/measurements_seed.md holds every
+number of the first guide's tables, tests/cases/measurements.md one or two per table of every
+other guide. The layouts test covers measurements too (they are records like the others).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+
+from pipeline.extract import extract
+from pipeline.normalize.units import canonical
+from pipeline.validate import ValidatedDoc
+from tests.conftest import ROOT, SEED, read_cases
+
+SEED_CASES = read_cases("measurements_seed.md")
+CASES = read_cases("measurements.md")
+
+
+@cache
+def guide(name: str) -> ValidatedDoc:
+    doc = extract((ROOT / "sources" / name).read_bytes(), f"sources/{name}")
+    assert not doc.failed, doc.issues
+    return doc
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _fields(m: Any) -> dict[str, Any]:
+    return {"line": m.line, "quantity": m.quantity, "subject": m.subject or "",
+            "dose": m.dose, "dose_unit": m.dose_unit or "", "regimen": m.regimen or "",
+            "timepoint": m.timepoint, "timepoint_unit": m.timepoint_unit or "",
+            "trial": m.trial or "", "comparator": m.comparator or "", "value": m.value,
+            "unit": m.unit or "", "value_canonical": m.value_canonical,
+            "unit_canonical": m.unit_canonical or "", "p_comparator": m.p_comparator or "",
+            "p_value": m.p_value, "citations": list(m.citations)}
+
+
+def _expected(case: dict[str, str]) -> dict[str, Any]:
+    numbers = ("dose", "timepoint", "value", "value_canonical", "p_value")
+    out: dict[str, Any] = {k: (_number(v) if k in numbers else v) for k, v in case.items()}
+    out["line"] = int(case["line"])
+    out["citations"] = [int(n) for n in case["citations"].split(",") if n.strip()]
+    return out
+
+
+def test_every_number_of_the_first_guide_is_a_measurement() -> None:
+    doc = guide(SEED.name)
+    numbers = [c for c in doc.records.table_cells if c.value is not None or c.value_low is not None]
+    assert len(doc.records.table_cells) == 48 and len(numbers) == len(SEED_CASES) == 23
+    got = sorted((_fields(m) for m in doc.records.measurements), key=repr)
+    assert got == sorted((_expected(c) for c in SEED_CASES), key=repr)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['guide'][:12]}-{c['row']}-{c['col']}")
+def test_a_reader_agrees_with_the_measurement(case: dict[str, str]) -> None:
+    doc = guide(case["guide"])
+    (table,) = [t for t in doc.records.tables if t.title == case["table"]]
+    (m,) = [m for m in doc.records.measurements if m.table_id == table.table_id
+            and (m.row_index, m.col_index) == (int(case["row"]), int(case["col"]))]
+    assert (m.orientation, m.quantity, m.subject) == (case["orientation"], case["quantity"], case["subject"])
+    assert (m.value, m.unit or "") == (_number(case["value"]), case["unit"])
+    timepoint = f"{m.timepoint:g} {m.timepoint_unit}" if m.timepoint is not None else ""
+    assert (timepoint, m.trial or "") == (case["timepoint"], case["trial"])
+
+
+def test_every_guide_has_its_measurements_checked() -> None:
+    names = {p.name for p in (ROOT / "sources").iterdir() if p.is_file()}
+    with_numbers = {n for n in names if guide(n).records.measurements}
+    assert with_numbers - {SEED.name} <= {c["guide"] for c in CASES}
+    assert not any(guide("114_hatu_troubleshooting_wrapped.txt").records.measurements)  # a table of words
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (5.9, "nM", (5.9e-9, "mol/L")),
+    (1.2, "µM", (1.2e-6, "mol/L")),  # micro sign
+    (1.2, "μM", (1.2e-6, "mol/L")),  # Greek mu
+    (1.2, "uM", (1.2e-6, "mol/L")),
+    (10, "mcg", (1e-5, "g")),
+    (4, "mg", (0.004, "g")),
+    (5, "ng/mL", (5e-6, "g/L")),
+    (12, "h", (0.5, "day")),
+    (4, "weeks", (28.0, "day")),
+    (2.4e-3, "M^-1 s^-1", (2.4e-3, "M^-1 s^-1")),  # a rate: as given
+    (380.37, "g/mol", (380.37, "g/mol")),
+    (36.7, "%", (36.7, "%")),  # percentages stay percentages
+    (10, "IU", (10, "IU")),
+    (3, "fold", (3, "fold")),
+    (494.3, "m/z", (None, None)),  # unknown to pint: kept as written, no canonical value
+    (1, "widgets/lane", (None, None)),
+])
+def test_units_are_brought_to_one_canonical_unit_exactly(value: float, unit: str,
+                                                          expected: tuple[float | None, str | None]) -> None:
+    assert canonical(value, unit) == expected
+
+
+def test_orientation_says_when_the_evidence_is_unclear() -> None:
+    text = ("# A Guide to Two Things\n\nAuthor: Team. Date: May 2025\n\n## Data\n\n"
+            "| Sample | Alpha | Beta |\n|---|---|---|\n| One | 1.5 | 2 |\n| Two | 3 | 4 |\n")
+    doc = extract(text.encode(), "sources/unclear.md")
+    readings = {(m.orientation, m.orientation_confidence) for m in doc.records.measurements}
+    assert readings == {("columns", "low")}
+
+
+def test_readme_example_answers_every_ic50_in_nm() -> None:
+    """The README's DuckDB example, run as written against the committed outputs."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"```python\n(# every IC50.*?)```", readme, re.S)
+    assert block is not None, "the README shows the measurements example"
+    namespace: dict[str, Any] = {}
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        exec(block.group(1), namespace)  # the README's own example, as a reader runs it
+    finally:
+        os.chdir(cwd)
+    frame = namespace["ic50"]
+    row = frame[(frame["doc_id"] == "B560044") & (frame["subject"] == "JAK3")].iloc[0]
+    assert (row["nM"], row["comparator"], str(row["citations"])) == (400.0, ">", "1")
+    assert set(frame["quantity"].str.contains("IC50")) == {True}
