@@ -52,6 +52,7 @@ CELL_QUANTITY = re.compile(
 # A dose in a subject ("4 mg", "15 mg/kg"), the regimen (frequency words and "+ co-therapy").
 DOSE = re.compile(r"(?<![\d.])(?P<dose>\d+(?:\.\d+)?)\s*(?P<unit>mg/kg|mg/m2|mg|µg|mcg|g|mL|µM|nM|mM|IU)\b")
 FREQUENCY = re.compile(r"\b(?:once|twice|three times)\s+(?:a\s+)?(?:daily|day|weekly|week)\b"
+                       r"|\bevery\s+\d+\s+(?:hours?|days?|weeks?|months?)\b"
                        r"|\b(?:QD|BID|TID|QID|QW|EOW|Q2W|daily|weekly)\b", re.I)
 CO_THERAPY = re.compile(r"\+\s*[A-Za-z][\w/-]*(?:\s+[A-Z][\w-]*)?")
 PARENTHESIS = re.compile(r"(?<!\s)\s*\(([^()]*)\)")  # starts where its spaces start: linear
@@ -64,16 +65,26 @@ TIMEPOINT_PHRASE = re.compile(r"(?<!\s)\s*(?:\(\s*)?(?:at\s+)?(?:" + TIMEPOINT.p
 # " - " suffix or parenthesis gives it, or where a title or section calls it a trial.
 TRIAL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z0-9]+)*(?:\s\d{1,3})?"
                         r"|[A-Z]+(?:-[A-Za-z0-9]+)+)\b")
+_CAPITAL_NAME = re.compile(r"(?<![A-Z])[A-Z]{3,}(?:-[A-Za-z0-9]+)*\s[A-Z][a-z]+")  # "ORAL Standard"
 TRIAL_WORDS = re.compile(r"\b(?:trials?|study|studies|outcomes|benchmark)\b", re.I)
-NOT_TRIALS = re.compile(r"\b(?:inhibitor|agonist|antagonist|comparator|control|reference|IS|JAK|RA|"
-                        r"IC50|EC50|PBS|MTX|TNF)\b")
+NOT_TRIALS = re.compile(r"(?:inhibitors?|agonists?|antagonists?|comparator|control|reference|IS|JAK|RA"
+                        r"|IC50|EC50|PBS|MTX|TNF)", re.I)  # whole words of a name: RA-BEAM is a trial
 # A subject label that names no subject: a generic value column ("Value", "Result") is the
 # guide's own compound; a bare number ("7.0", "1") is a level of the corner's variable
 # ("Buffer pH 7.0", "Entry 1").
 GENERIC_SUBJECT = re.compile(r"^(?:values?|results?|data|details?|specifications?|amount|)$", re.I)
 BARE_NUMBER = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 # Row labels that hold the conditions of a measurement, not something it was measured for.
-NOT_A_SUBJECT = re.compile(r"^(?:conditions?|notes?|comments?|remarks?)$", re.I)
+# Likewise a column of p-values, acceptance criteria or limits, or a difference between arms:
+# none is something measured for.
+NOT_A_SUBJECT = re.compile(r"^(?:conditions?|notes?|comments?|remarks?|p[- ]?values?|p|"
+                           r"(?:acceptance\s+)?criteri(?:on|a)|limits?|specifications?|"
+                           r"(?:quantified\s+)?difference|hazard\s+ratio|HR)$", re.I)
+# A quantity label that names the arm it is measured in ("ACR20, placebo arm"); an arm named
+# by its drug class is the column's own.
+ARM_IN_QUANTITY = re.compile(r",\s*(?P<arm>[^,]{2,40}?)\s+arm$", re.I)
+ARM_CLASS = re.compile(r"\b(?:inhibitor|agonist|antagonist|active|treatment|study drug)\b", re.I)
+_TIME_ROW = re.compile(r"^(?:assessment\s+)?time\s*points?\b|^assessment\b|^visit\b", re.I)
 LABEL_SUFFIX = re.compile(r"\s[-\u2013]\s(?P<suffix>[^\s-][^\u2013]*?)\s*$")
 
 
@@ -113,11 +124,20 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
     numeric = [(c, own) for c, own in cells if c.value is not None or c.value_low is not None]
     if len(numeric) < MIN_NUMERIC_SHARE * len(cells):
         return []
+    time_axis = _time_axis(table)
+    column_times = _time_row(table)
     out: list[Measurement] = []
     for cell, own in numeric:
-        quantity_label, subject_label = ((cell.row_label, cell.column_label) if axis == "rows"
-                                         else (cell.column_label, cell.row_label))
-        if NOT_A_SUBJECT.match(subject_label):
+        if time_axis is not None:  # one axis holds time points: the corner or the title names
+            axis, confidence = time_axis, "medium"  # the quantity, the other axis the subjects
+            time_label = cell.column_label if time_axis == "columns" else cell.row_label
+            subject_label = cell.row_label if time_axis == "columns" else cell.column_label
+            named = corner if QUANTITY_WORD.search(corner) else table.title or ""
+            quantity_label = f"{named} ({time_label})"
+        else:
+            quantity_label, subject_label = ((cell.row_label, cell.column_label) if axis == "rows"
+                                             else (cell.column_label, cell.row_label))
+        if NOT_A_SUBJECT.match(subject_label) or (column_times and _TIME_ROW.match(cell.row_label)):
             continue
         quantity, quantity_trial = _quantity(quantity_label)
         if own is not None:  # "IC50 5 nM" in the "PARP1 inhibition" row: IC50 (PARP1 inhibition)
@@ -126,7 +146,13 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
             continue  # nothing says what the number measures
         subject, dose, dose_unit, regimen, subject_trial = _subject(
             _named_subject(subject_label, corner, compound))
-        timepoint, timepoint_unit = _timepoint(quantity_label, subject_label, corner, table.title or "")
+        arm = ARM_IN_QUANTITY.search(quantity)
+        if arm is not None:  # "ACR20, adalimumab arm" under a trial's column: adalimumab's ACR20
+            quantity = quantity[: arm.start()].strip()
+            if not ARM_CLASS.search(arm["arm"]):  # "JAK inhibitor arm" is the column's own drug
+                subject, dose, dose_unit, regimen = arm["arm"], None, None, None
+        timepoint, timepoint_unit = _timepoint(quantity_label, column_times.get(cell.col_index, ""),
+                                               subject_label, corner, table.title or "")
         value_canonical, unit_canonical = (canonical(cell.value, cell.unit) if cell.unit
                                            else (cell.value, None))  # a count or ratio: as given
         out.append(Measurement(
@@ -142,6 +168,32 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
             orientation=axis, orientation_confidence=confidence, citations=cell.citations,
         ))
     return out
+
+
+def _time_axis(table: Table) -> str | None:
+    """The axis whose every label is a time point and nothing else ("Week 4 | Week 12"), if any."""
+    heads = [h for h in table.header[1:] if h]
+    if heads and all(_is_time_label(h) for h in heads):
+        return "columns"
+    labels = [c.text for c in table.cells if c.col_index == 0]
+    if labels and all(_is_time_label(label) for label in labels):
+        return "rows"
+    return None
+
+
+def _time_row(table: Table) -> dict[int, str]:
+    """A body row that gives each column's time point ("Assessment time point | Month 6 |
+    Week 12"): the time label of each column, by column index."""
+    for cell in table.cells:
+        if cell.col_index == 0 and _TIME_ROW.match(cell.text):
+            row = [c for c in table.cells if c.row_index == cell.row_index and c.col_index > 0]
+            if row and all(_is_time_label(c.text) for c in row):
+                return {c.col_index: c.text for c in row}
+    return {}
+
+
+def _is_time_label(label: str) -> bool:
+    return TIMEPOINT.search(label) is not None and not TIMEPOINT_PHRASE.sub("", label).strip(" ,;:-()")
 
 
 def _own_quantity(cell: Cell) -> tuple[Cell, str | None]:
@@ -206,7 +258,7 @@ def _subject(label: str) -> tuple[str, float | None, str | None, str | None, str
 
 def _timepoint(*labels: str) -> tuple[float | None, str | None]:
     for label in labels:
-        match = TIMEPOINT.search(label)
+        match = TIMEPOINT.search(FREQUENCY.sub(" ", label))  # "every 3 weeks" is a regimen
         if match is not None:
             number = match["n1"] or match["n2"]
             unit = (match["unit1"] or match["unit2"]).lower()
@@ -216,7 +268,9 @@ def _timepoint(*labels: str) -> tuple[float | None, str | None]:
 
 def _is_trial(text: str) -> bool:
     text = text.strip()
-    return bool(TRIAL_NAME.fullmatch(text)) and not NOT_TRIALS.search(text) and len(text) >= 4
+    words = text.split()
+    return (bool(TRIAL_NAME.fullmatch(text) or _CAPITAL_NAME.fullmatch(text)) and len(text) >= 4
+            and not any(NOT_TRIALS.fullmatch(word) for word in words))
 
 
 def _named_trial(context: str) -> str | None:
