@@ -5,7 +5,9 @@
 For each size N, on a corpus from ``benchmarks/make_corpus.py`` (and an HTML-only
 one), it measures, in one run on one machine:
 - the full run (``python -m pipeline run --force``) with ``--jobs 1`` and with all
-  cores: seconds, documents per second, peak resident memory;
+  cores: seconds, documents per second, peak resident memory; and, where Dask is
+  installed, with ``--executor dask`` on a local cluster of as many workers, against
+  the all-cores run;
 - the time split by stage (read/decode, parse, normalize, validate, export), in-process;
 - the bare markdown-it-py parse of the same documents (bare BeautifulSoup for the
   HTML corpus), as a whole process like the run, and the ratio full run / bare parse;
@@ -18,6 +20,7 @@ Timings are medians of ``--repeat`` runs. Results go to stdout and to
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import json
 import os
@@ -86,6 +89,8 @@ def measure(corpus: Path, n: int, kind: str, repeat: int, cores: int) -> dict[st
     out = WORK / f"out-{kind}-{n}"
     full1 = [pipeline_run(corpus, out, 1, force=True) for _ in range(repeat)]
     full_all = [pipeline_run(corpus, out, cores, force=True) for _ in range(repeat)]
+    dask = ([pipeline_run(corpus, out, cores, force=True, extra=["--executor", "dask"])
+             for _ in range(repeat)] if importlib.util.find_spec("distributed") else [])
     noop = [pipeline_run(corpus, out, cores) for _ in range(repeat)]
     changed = []
     for attempt in range(repeat):
@@ -106,6 +111,10 @@ def measure(corpus: Path, n: int, kind: str, repeat: int, cores: int) -> dict[st
         "full_all_cores": {"jobs": cores, "seconds": seconds_all, "docs_per_second": n / seconds_all,
                            "peak_rss_mb": max(r["peak_rss_mb"] for r in full_all),
                            "speedup": seconds1 / seconds_all},
+        "full_dask_local_cluster": ({"workers": cores,
+                                     "seconds": statistics.median(r["seconds"] for r in dask),
+                                     "ratio_to_all_cores": statistics.median(r["seconds"] for r in dask)
+                                     / seconds_all} if dask else None),
         "stages_seconds": stages,
         "bare_parse_seconds": statistics.median(bare),
         "bare_parser": "BeautifulSoup(html.parser)" if kind == "html" else "markdown-it-py",
@@ -115,10 +124,11 @@ def measure(corpus: Path, n: int, kind: str, repeat: int, cores: int) -> dict[st
     }
 
 
-def pipeline_run(corpus: Path, out: Path, jobs: int, *, force: bool = False) -> dict[str, float]:
+def pipeline_run(corpus: Path, out: Path, jobs: int, *, force: bool = False,
+                 extra: list[str] | None = None) -> dict[str, float]:
     """One ``python -m pipeline run`` in a child process: wall seconds and its peak RSS."""
     command = [sys.executable, "-m", "pipeline", "run", "--sources", str(corpus), "--out", str(out),
-               "--jobs", str(jobs)] + (["--force"] if force else [])
+               "--jobs", str(jobs)] + (["--force"] if force else []) + (extra or [])
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              env={**os.environ, "CI": "1"})

@@ -40,6 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                      help="worker processes (default: the number of cores)")
     run.add_argument("--force", action="store_true", help="extract every source again")
+    run.add_argument("--executor", choices=["local", "dask"], default="local",
+                     help="local (default): this machine's processes (--jobs); dask: a Dask "
+                     "cluster (needs pip install .[dask])")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --executor dask: the scheduler (tcp://host:8786); without it, a "
+                     "local Dask cluster of --jobs worker processes")
     run.add_argument("--summary", type=Path, metavar="FILE",
                      help="also write the change report as Markdown to FILE (a CI job summary)")
     run.add_argument("--format", choices=["csv", "parquet"], default="csv",
@@ -91,12 +97,28 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error("--jobs must be at least 1")
     if args.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
         parser.error("--format parquet needs pyarrow: pip install .[parquet]")
+    if args.scheduler and args.executor != "dask":
+        parser.error("--scheduler needs --executor dask")
+    if args.executor == "dask" and importlib.util.find_spec("distributed") is None:
+        parser.error("--executor dask needs Dask: pip install .[dask]")
     return run_command(args.sources, out, jobs=args.jobs, force=args.force,
-                       parquet=args.format == "parquet", summary=args.summary)
+                       parquet=args.format == "parquet", summary=args.summary,
+                       executor=_executor(args.executor, args.scheduler, args.jobs))
+
+
+def _executor(name: str, scheduler: str | None, jobs: int) -> Any:
+    """The executor the flags name: this machine's process pool, or a Dask cluster."""
+    if name == "dask":
+        from pipeline.cluster import DaskCluster
+
+        return DaskCluster(scheduler, jobs)
+    from pipeline.execute import LocalPool
+
+    return LocalPool(jobs)
 
 
 def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
-                parquet: bool = False, summary: Path | None = None) -> int:
+                parquet: bool = False, summary: Path | None = None, executor: Any = None) -> int:
     from tqdm import tqdm
 
     from pipeline.run import Summary, run
@@ -109,7 +131,8 @@ def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
             sys.stderr.write(summary.trace)
 
     try:
-        outcome = run(sources, out, jobs=jobs, force=force, parquet=parquet, on_document=on_document)
+        outcome = run(sources, out, jobs=jobs, force=force, parquet=parquet, on_document=on_document,
+                      executor=executor)
     finally:
         progress.close()
     if summary is not None:

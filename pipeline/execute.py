@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from pipeline.errors import Issue
 from pipeline.plan import Source
@@ -54,14 +55,36 @@ def _extracted(doc: ValidatedDoc, trace: str | None = None) -> Extracted:
                      {stem: len(rows) for stem, rows in doc.records.items()}, document, trace)
 
 
-def execute(todo: Sequence[Source], jobs: int) -> Iterator[Extracted]:
-    """Extract ``todo`` in order; in worker processes when there are enough sources."""
-    if jobs > 1 and len(todo) >= MIN_PARALLEL_TASKS:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
-            yield from pool.map(extract_source, todo, chunksize=CHUNK)
-    else:
-        yield from map(extract_source, todo)
+class Executor(Protocol):
+    """Where the sources are extracted: given them in the plan's order, it gives back each
+    one's ``Extracted`` in that order. It never touches the outputs; the run writes them."""
+
+    def map(self, todo: Sequence[Source]) -> Iterator[Extracted]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LocalPool:
+    """This machine's cores: worker processes (``--jobs``) when there are enough sources."""
+
+    jobs: int = 1
+
+    def map(self, todo: Sequence[Source]) -> Iterator[Extracted]:
+        if self.jobs > 1 and len(todo) >= MIN_PARALLEL_TASKS:
+            with ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
+                yield from pool.map(extract_source, todo, chunksize=CHUNK)
+        else:
+            yield from map(extract_source, todo)
+
+
+def execute(todo: Sequence[Source], executor: Executor) -> Iterator[Extracted]:
+    """Extract ``todo`` in order with ``executor``."""
+    yield from executor.map(todo)
+
+
+def extract_batch(batch: Sequence[Source]) -> list[Extracted]:
+    """A batch of sources through the stages, in order: what a remote worker is given."""
+    return [extract_source(source) for source in batch]
 
 
 def die_with_parent(parent: int) -> None:

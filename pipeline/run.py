@@ -29,7 +29,7 @@ from pipeline.changes import ChangeReport
 from pipeline.contract import json_bytes
 from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
-from pipeline.execute import execute
+from pipeline.execute import Executor, LocalPool, execute
 from pipeline.manifest import MANIFEST, Entry, Manifest, entry
 from pipeline.plan import DOCUMENTS_DIR, Plan, plan
 from pipeline.previous import PreviousRows, PreviousRun
@@ -82,12 +82,15 @@ class Outcome:
 
 
 def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet: bool = False,
-        on_document: Callable[[Summary], None] | None = None) -> Outcome:
+        on_document: Callable[[Summary], None] | None = None,
+        executor: Executor | None = None) -> Outcome:
     """Bring ``out`` up to date with ``sources``; see the module docstring.
 
     With ``parquet``, a typed ``<stem>.parquet`` goes beside each CSV file; a later
     run without it that rewrites the outputs leaves them out. ``on_document`` hears
-    of each document as it is extracted (the command line's progress).
+    of each document as it is extracted (the command line's progress). ``executor``
+    extracts (default: this machine's process pool of ``jobs`` workers; a Dask cluster
+    is another, ``pipeline/cluster.py``); the plan and the writing stay here.
     """
     with locked(out):
         recover(out)
@@ -97,7 +100,8 @@ def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet
                            changed=False)
         temp = new_temp(out)
         try:
-            summaries = _check_ids(list(_summaries(the_plan, temp, jobs, on_document)))
+            summaries = _check_ids(list(_summaries(the_plan, temp, executor or LocalPool(jobs),
+                                                   on_document)))
             return replace(_write(summaries, the_plan, out, temp, parquet=parquet),
                            notice=the_plan.notice)
         except BaseException:
@@ -105,11 +109,11 @@ def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet
             raise
 
 
-def _summaries(the_plan: Plan, temp: Path, jobs: int,
+def _summaries(the_plan: Plan, temp: Path, executor: Executor,
                on_document: Callable[[Summary], None] | None) -> Iterator[Summary]:
     """Per source, in path order: reused from the manifest, or extracted now."""
     (temp / DOCUMENTS_DIR).mkdir(parents=True)
-    extracted = execute(the_plan.todo, jobs)
+    extracted = execute(the_plan.todo, executor)
     for source in the_plan.sources:
         if source.source_path in the_plan.reused:
             yield _reused(the_plan.reused[source.source_path])

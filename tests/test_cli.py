@@ -212,11 +212,11 @@ def test_an_invalid_manifest_means_extract_everything(work: Path, capsys: pytest
 
 
 def test_a_source_deleted_after_planning_is_its_error(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.execute import execute
+    from pipeline.execute import Executor, execute
 
-    def deleting(todo: Sequence[Source], jobs: int) -> Iterator[Extracted]:
+    def deleting(todo: Sequence[Source], executor: Executor) -> Iterator[Extracted]:
         (work / "sources" / "guide_001.txt").unlink()
-        return execute(todo, jobs)
+        return execute(todo, executor)
 
     monkeypatch.setattr(pipeline.run, "execute", deleting)
     assert main(["run"]) == 1
