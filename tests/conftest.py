@@ -48,3 +48,14 @@ def _cells(line: str) -> list[str]:
             cell = cell[1:-1]
         out.append("" if cell == "(empty)" else cell)
     return out
+
+
+def write_seed_copies(folder: Path, count: int, prefix: str) -> None:
+    """``count`` copies of the first guide as guide_NNN.txt, each with its own catalog
+    number ``<prefix>NNNNN``: a corpus of distinct documents for run-level tests."""
+    text = SEED.read_text("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        number = f"{prefix}{n:05d}"
+        (folder / f"guide_{n:03d}.txt").write_text(
+            text.replace("B560044", number).replace("b560044", number.lower()), "utf-8")

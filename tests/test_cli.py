@@ -24,17 +24,13 @@ import pipeline.store
 from pipeline.__main__ import main
 from pipeline.execute import Extracted
 from pipeline.plan import Source
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, write_seed_copies
 
 SEED_TEXT = SEED.read_text("utf-8")
 
 
 def write_guides(folder: Path, count: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        number = f"B95{n:05d}"
-        (folder / f"guide_{n:03d}.txt").write_text(
-            SEED_TEXT.replace("B560044", number).replace("b560044", number.lower()), "utf-8")
+    write_seed_copies(folder, count, "B95")
 
 
 @pytest.fixture

@@ -14,18 +14,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.__main__ import main
-from tests.conftest import SEED
+from tests.conftest import write_seed_copies
 
 distributed = pytest.importorskip("distributed")
-SEED_TEXT = SEED.read_text("utf-8")
 
 
 def write_guides(folder: Path, count: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        number = f"B98{n:05d}"
-        (folder / f"guide_{n:03d}.txt").write_text(
-            SEED_TEXT.replace("B560044", number).replace("b560044", number.lower()), "utf-8")
+    write_seed_copies(folder, count, "B98")
 
 
 def files(out: Path) -> dict[str, bytes]:
