@@ -45,9 +45,12 @@ CLEAR_MARGIN = 3  # a corner label's evidence alone, or three labels that agree
 # A table of words: when fewer than this share of its value cells hold a number, its numbers
 # are part of advice or descriptions ("1.0 equiv HATU; preactivate the acid"), not measurements.
 MIN_NUMERIC_SHARE = 0.2
-# A cell that names its own quantity before the number ("IC50 5 nM", "Ki 5.2 nM").
+# A cell that names its own quantity before the number ("IC50 5 nM", "Ki 5.2 nM", "ORR 42.9%",
+# "median PFS 6.5 months"): an abbreviation in capitals or a constant's symbol; a cell of
+# several such parts ("ORR 42.9%; median PFS 6.5 months") holds one measurement each.
 CELL_QUANTITY = re.compile(
-    r"^(?P<quantity>(?:IC|EC|ED|LD|GI)50|Ki|Kd|Km|t1/2|Cmax|Tmax|AUC)\s+(?=[<>≤≥~≈]?\s*\d)")
+    r"^(?P<quantity>(?:(?i:median|mean)\s+)?(?:(?P<abbreviation>[A-Z][A-Z0-9]{1,5})|Ki|Kd|Km|t1/2"
+    r"|Cmax|Tmax))\s+(?=[<>≤≥~≈]?\s*\d)")
 
 # A dose in a subject ("4 mg", "15 mg/kg"), the regimen (frequency words and "+ co-therapy").
 DOSE = re.compile(r"(?<![\d.])(?P<dose>\d+(?:\.\d+)?)\s*(?P<unit>mg/kg|mg/m2|mg|µg|mcg|g|mL|µM|nM|mM|IU)\b")
@@ -120,14 +123,16 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
     axis, confidence = orientation(table)
     corner = table.header[0] if table.header else ""
     title_trial = _named_trial(context)
-    cells = [_own_quantity(c) for c in table.cells if c.col_index > 0]
-    numeric = [(c, own) for c, own in cells if c.value is not None or c.value_low is not None]
-    if len(numeric) < MIN_NUMERIC_SHARE * len(cells):
+    value_cells = [c for c in table.cells if c.col_index > 0]
+    readings = [_readings(c) for c in value_cells]
+    numeric = [(c, own, k) for found in readings for k, (c, own) in enumerate(found)
+               if c.value is not None or c.value_low is not None]
+    if len({(c.row_index, c.col_index) for c, _, _ in numeric}) < MIN_NUMERIC_SHARE * len(value_cells):
         return []
     time_axis = _time_axis(table)
     column_times = _time_row(table)
     out: list[Measurement] = []
-    for cell, own in numeric:
+    for cell, own, part in numeric:
         if time_axis is not None:  # one axis holds time points: the corner or the title names
             axis, confidence = time_axis, "medium"  # the quantity, the other axis the subjects
             time_label = cell.column_label if time_axis == "columns" else cell.row_label
@@ -141,7 +146,7 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
             continue
         quantity, quantity_trial = _quantity(quantity_label)
         if own is not None:  # "IC50 5 nM" in the "PARP1 inhibition" row: IC50 (PARP1 inhibition)
-            quantity = f"{own} ({quantity})" if quantity else own
+            quantity = f"{own} ({quantity})" if quantity and not GENERIC_SUBJECT.match(quantity) else own
         if not quantity:
             continue  # nothing says what the number measures
         subject, dose, dose_unit, regimen, subject_trial = _subject(
@@ -156,7 +161,8 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
         value_canonical, unit_canonical = (canonical(cell.value, cell.unit) if cell.unit
                                            else (cell.value, None))  # a count or ratio: as given
         out.append(Measurement(
-            measurement_id=f"{table.table_id}-r{cell.row_index}-c{cell.col_index}",
+            measurement_id=f"{table.table_id}-r{cell.row_index}-c{cell.col_index}"
+                           + (f"-{part + 1}" if part else ""),
             table_id=table.table_id, row_index=cell.row_index, col_index=cell.col_index,
             line=cell.line, quantity=quantity or quantity_label, subject=subject or None,
             dose=dose, dose_unit=dose_unit, regimen=regimen, timepoint=timepoint,
@@ -196,14 +202,27 @@ def _is_time_label(label: str) -> bool:
     return TIMEPOINT.search(label) is not None and not TIMEPOINT_PHRASE.sub("", label).strip(" ,;:-()")
 
 
-def _own_quantity(cell: Cell) -> tuple[Cell, str | None]:
+def _readings(cell: Cell) -> list[tuple[Cell, str | None]]:
+    """The measurements a cell holds: one per ';'-separated part where every part names its
+    quantity ("ORR 42.9%; median PFS 6.5 months"), else the cell read whole."""
+    parts = [p.strip() for p in cell.text.split(";")]
+    if len(parts) > 1 and all(CELL_QUANTITY.match(p) for p in parts):
+        return [_own_quantity(replace(cell, text=p, value=None, value_low=None, value_high=None),
+                              among_parts=True) for p in parts]
+    return [_own_quantity(cell)]
+
+
+def _own_quantity(cell: Cell, *, among_parts: bool = False) -> tuple[Cell, str | None]:
     """A cell that names its quantity before its number, typed from the number on; the
-    quantity it names, or None."""
+    quantity it names, or None. An abbreviation alone before a bare number is a name, not a
+    quantity ("AMG 510"), unless the cell lists several measurements."""
     match = CELL_QUANTITY.match(cell.text)
     if match is None or cell.value is not None or cell.value_low is not None:
         return cell, None
     typed = parse_cell(cell.text[match.end():], cell.column_label, cell.row_label)
     if typed.value is None and typed.value_low is None:
+        return cell, None
+    if match["abbreviation"] and not typed.unit and not among_parts:
         return cell, None
     return replace(cell, value=typed.value, value_low=typed.value_low, value_high=typed.value_high,
                    unit=typed.unit, comparator=typed.comparator,
