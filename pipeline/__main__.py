@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.changes import diff_streams, markdown_summary, read_rows, summary_lines
 from pipeline.dictionary import render as render_dictionary
@@ -26,6 +26,9 @@ from pipeline.dictionary import replace_section
 from pipeline.errors import EnvironmentProblem
 from pipeline.sources import display_path
 from pipeline.store import out_problem
+
+if TYPE_CHECKING:
+    from pipeline.execute import Executor
 
 SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
 README = Path("README.md")
@@ -106,7 +109,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                        executor=_executor(args.executor, args.scheduler, args.jobs))
 
 
-def _executor(name: str, scheduler: str | None, jobs: int) -> Any:
+def _executor(name: str, scheduler: str | None, jobs: int) -> Executor:
     """The executor the flags name: this machine's process pool, or a Dask cluster."""
     if name == "dask":
         from pipeline.cluster import DaskCluster
@@ -118,7 +121,8 @@ def _executor(name: str, scheduler: str | None, jobs: int) -> Any:
 
 
 def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
-                parquet: bool = False, summary: Path | None = None, executor: Any = None) -> int:
+                parquet: bool = False, summary: Path | None = None,
+                executor: Executor | None = None) -> int:
     from tqdm import tqdm
 
     from pipeline.run import Summary, run

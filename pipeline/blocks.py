@@ -20,8 +20,22 @@ from pipeline.errors import Issue
 from pipeline.inline import Inline, clean_inline
 
 
+class _Text:
+    """What every text block does: read its text once when it is made (``inline``), and
+    read each of its lines on its own when asked (``lines``)."""
+
+    __slots__ = ()
+    text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inline", clean_inline(self.text))
+
+    def lines(self) -> tuple[Inline, ...]:
+        return lines_of(self.text)
+
+
 @dataclass(frozen=True, slots=True)
-class HeadingBlock:
+class HeadingBlock(_Text):
     text: str  # as written
     level: int  # 1 is the document title; sections start at 2
     line_start: int
@@ -32,26 +46,14 @@ class HeadingBlock:
     kind: str = "heading"
     inline: Inline = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "inline", clean_inline(self.text))
-
-    def lines(self) -> tuple[Inline, ...]:
-        return lines_of(self.text)
-
 
 @dataclass(frozen=True, slots=True)
-class ParagraphBlock:
+class ParagraphBlock(_Text):
     text: str  # as written
     line_start: int
     line_end: int
     kind: str = "paragraph"
     inline: Inline = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "inline", clean_inline(self.text))
-
-    def lines(self) -> tuple[Inline, ...]:
-        return lines_of(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,7 @@ class TableBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class ListItemBlock:
+class ListItemBlock(_Text):
     text: str  # as written
     depth: int  # 0 for a top-level item
     number: int | None  # the item's ordinal marker ("3." gives 3), None for bullets
@@ -98,12 +100,6 @@ class ListItemBlock:
     line_end: int
     kind: str = "list_item"
     inline: Inline = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "inline", clean_inline(self.text))
-
-    def lines(self) -> tuple[Inline, ...]:
-        return lines_of(self.text)
 
 
 def lines_of(text: str) -> tuple[Inline, ...]:

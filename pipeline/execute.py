@@ -44,6 +44,7 @@ class Extracted:
     issues: tuple[Issue, ...]
     counts: dict[str, int]  # records per type
     document: bytes | None  # documents/<doc_id>.json, when the document has records
+    document_sha256: str | None  # its hash, for the manifest (made here, off the run's serial path)
     trace: str | None = None  # the traceback of a pipeline bug, for the console
 
 
@@ -52,7 +53,8 @@ def _extracted(doc: ValidatedDoc, trace: str | None = None) -> Extracted:
 
     document = document_json(doc.doc_id, doc.records, doc.issues, doc.source_path) if doc.records else None
     return Extracted(doc.doc_id, doc.source_sha256, doc.size, doc.source_format, doc.issues,
-                     {stem: len(rows) for stem, rows in doc.records.items()}, document, trace)
+                     {stem: len(rows) for stem, rows in doc.records.items()}, document,
+                     hashlib.sha256(document).hexdigest() if document is not None else None, trace)
 
 
 class Executor(Protocol):

@@ -119,12 +119,10 @@ def _summaries(the_plan: Plan, temp: Path, executor: Executor,
             yield _reused(the_plan.reused[source.source_path])
             continue
         done = next(extracted)
-        document_sha256 = None
         if done.document is not None:
             (temp / DOCUMENTS_DIR / f"{done.doc_id}.json").write_bytes(done.document)
-            document_sha256 = _sha256(done.document)
         summary = Summary(source.source_path, done.doc_id, done.sha256, done.size, done.source_format,
-                          done.issues, done.counts, done.document is not None, document_sha256,
+                          done.issues, done.counts, done.document is not None, done.document_sha256,
                           extracted=True, trace=done.trace)
         if on_document is not None:
             on_document(summary)

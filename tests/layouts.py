@@ -102,9 +102,13 @@ def to_html(text: str, suffix: str) -> str:
         return text
     body = split_front_matter(text)[1]
     if _hard_wrapped(body):  # its line breaks mean nothing: CommonMark's soft breaks
-        return _page(MarkdownIt("commonmark", {"html": False}).enable("table").render(body))
-    return _page(MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table").render(
-        _spaced(body)))
+        return _markdown_it(body)
+    return _markdown_it(_spaced(body), breaks=True)
+
+
+def _markdown_it(text: str, *, html: bool = False, breaks: bool = False) -> str:
+    """``text`` rendered by markdown-it-py (CommonMark and tables) as a whole page."""
+    return _page(MarkdownIt("commonmark", {"html": html, "breaks": breaks}).enable("table").render(text))
 
 
 def _page(body: str) -> str:
@@ -147,7 +151,7 @@ def to_html_by_pandoc(text: str, suffix: str) -> str:
 def to_html_by_markdown_it(text: str, suffix: str) -> str:
     """The guide's HTML as markdown-it-py writes it; an HTML source through its GFM first."""
     if suffix in (".html", ".htm"):  # GFM keeps what it cannot write as raw HTML: render it
-        return _page(MarkdownIt("commonmark", {"html": True}).enable("table").render(pandoc("gfm")(text)))
+        return _markdown_it(pandoc("gfm")(text), html=True)
     return to_html(text, suffix)
 
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from pipeline.normalize.model import Cell, Draft, Measurement, Table
 from pipeline.normalize.units import canonical
-from pipeline.normalize.values import label_unit, parse_cell
+from pipeline.normalize.values import label_unit, parse_cell, without_label_unit
 
 # Evidence for orientation, each a reason a reader has:
 # - a corner label that names the row labels as measures ("Metric (Week 12)", "Endpoint"):
@@ -37,7 +37,6 @@ QUANTITY_WORD = re.compile(
     r"|survival|remission|recovery|time|concentration|precision|accuracy|clearance"
     r"|bioavailability|absorbance|fluorescence|retention|ratio|reduction|improvement|change"
     r"|score|weight|energy|constant|temperature|temp|ACR\d+|EASI-\d+|DAS28|[a-z]{0,3}%)", re.I)
-UNIT_IN_PARENS = re.compile(r"\(([^()]{1,20})\)\s*$")
 # - a dose or an arm word in a label: that axis names what is measured for (the subject).
 ARM_WORD = re.compile(r"\b(?:\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g|mL)\b|placebo|vehicle|control|arm)"
                       r"|\s\+\s|\bvs\.?\s", re.I)
@@ -235,10 +234,8 @@ def _named_subject(label: str, corner: str, compound: str | None) -> str:
     if GENERIC_SUBJECT.match(label) and compound:
         return compound
     if BARE_NUMBER.match(label) and corner:
-        unit = UNIT_IN_PARENS.search(corner)
-        if unit is not None and label_unit(corner):
-            return f"{corner[: unit.start()].strip()} {label} {unit.group(1)}"
-        return f"{corner} {label}"
+        name = without_label_unit(corner)  # "Time (min)" and "0.5" give "Time 0.5 min"
+        return f"{name} {label} {label_unit(corner)}" if name != corner else f"{corner} {label}"
     return label
 
 
@@ -249,9 +246,7 @@ def _quantity(label: str) -> tuple[str, str | None]:
     suffix = LABEL_SUFFIX.search(label)
     if suffix is not None and _is_trial(suffix["suffix"]):
         trial, label = suffix["suffix"].strip(), label[: suffix.start()]
-    unit = UNIT_IN_PARENS.search(label)
-    if unit is not None and label_unit(label):
-        label = label[: unit.start()]
+    label = without_label_unit(label)
     return TIMEPOINT_PHRASE.sub("", label).strip(" ,;:-"), trial
 
 

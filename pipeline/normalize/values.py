@@ -156,6 +156,14 @@ def label_unit(label: str) -> str | None:
     return candidate if _UNIT_ALONE.fullmatch(candidate) else None
 
 
+def without_label_unit(label: str) -> str:
+    """The label without the unit parenthesis ``label_unit`` reads ("IC50 (nM)" is IC50)."""
+    match = _LABEL_UNIT.search(label)
+    if match is None or not label_unit(label) or label.strip().startswith("%"):
+        return label
+    return label[: match.start()].strip()
+
+
 def to_number(text: str, scale: int = 0) -> float:
     """'2,300' gives 2300.0; '.001' gives 0.001; a Unicode minus is a minus; '1.5e-3' gives
     0.0015 and '10^6' gives 1000000.0, both read exactly before the one rounding to a float.

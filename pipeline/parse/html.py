@@ -84,7 +84,7 @@ _CHROME_WORD = re.compile(r"cookie|gdpr", re.I)  # anywhere in a token: "CybotCo
 _CHROME_TOKEN = re.compile(  # a whole token
     r"(?:consent|privacy)[-_]?(?:banner|dialog|modal|popup|bar|notice)"
     r"|breadcrumbs?|share[-_]?bar|social[-_]?share|newsletter[-_]?(?:signup|form|box)?"
-    r"|noprint|d-print-none|mw-editsection|sortkey", re.I)
+    r"|noprint|d-print-none|mw-editsection", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # HTML's ASCII whitespace
@@ -159,13 +159,13 @@ def _block(tag: Tag, issues: list[Issue]) -> Iterator[Block]:
         if text:
             yield HeadingBlock(text, HEADINGS[tag.name], line, _last_line(tag))
     elif tag.name in ("p", "pre", "dt", "dd", "summary"):
-        text = inline(tag).strip()
+        text, end = inline(tag).strip(), _last_line(tag)
         lines = text.split("\n")
         if text and all(TEXT_BULLET.match(part) for part in lines):  # "• a<br>• b": typed bullets
             for part in lines:
-                yield ListItemBlock(TEXT_BULLET.sub("", part, count=1), 0, None, line, _last_line(tag))
+                yield ListItemBlock(TEXT_BULLET.sub("", part, count=1), 0, None, line, end)
         elif text:
-            yield ParagraphBlock(text, line, _last_line(tag))
+            yield ParagraphBlock(text, line, end)
     elif tag.name == "figcaption":
         text = inline(tag).strip()
         if text:
