@@ -36,6 +36,10 @@ HEAD_LABELS: dict[str, tuple[str | None, str]] = {
     "canonical smiles": ("smiles", "en"),
     "isomeric smiles": ("smiles", "en"),
     "attention": (None, "en"),
+    "compound": ("compound_name", "en"),
+    # Read and dropped: properties of the product, not of the guide's records.
+    "origin of product": (None, "en"),
+    "synonyms": (None, "en"),
     # Spanish
     "número de catálogo": ("catalog_number", "es"),
     "nº de catálogo": ("catalog_number", "es"),
@@ -45,6 +49,8 @@ HEAD_LABELS: dict[str, tuple[str | None, str]] = {
     "nombre iupac": ("iupac_name", "es"),
     "clave inchi": ("inchi_key", "es"),
     "atención": (None, "es"),
+    "origen del producto": (None, "es"),
+    "sinónimos": (None, "es"),
     # German
     "katalognummer": ("catalog_number", "de"),
     "kat.-nr.": ("catalog_number", "de"),
@@ -56,6 +62,8 @@ HEAD_LABELS: dict[str, tuple[str | None, str]] = {
     "iupac-name": ("iupac_name", "de"),
     "inchi-schlüssel": ("inchi_key", "de"),
     "achtung": (None, "de"),
+    "herkunft des produkts": (None, "de"),
+    "synonyme": (None, "de"),
     # French
     "numéro de catalogue": ("catalog_number", "fr"),
     "n° de catalogue": ("catalog_number", "fr"),
@@ -84,6 +92,14 @@ HEAD_LABELS: dict[str, tuple[str | None, str]] = {
     "分子式": ("molecular_formula", "zh/ja"),
 }
 
+# The headings of a product page's own blocks ("Description" over the product text,
+# "Properties" over its label/value lines), in each page language: chrome, never a guide's
+# section or its title.
+PRODUCT_SECTIONS = frozenset({
+    "description", "properties", "product description", "specifications", "descripción",
+    "propiedades", "beschreibung", "eigenschaften", "propriétés", "产品描述", "性质", "説明",
+})
+
 # Page chrome and body labels: a line with one of these (or a head label) is a
 # field, never a heading, whatever its length.
 FIELD_LABELS = frozenset(
@@ -95,16 +111,33 @@ FIELD_LABELS = frozenset(
 FIELD_LINE = re.compile(r"^\s*(?P<label>[^:：\n]{1,40}?)[:：]\s*(?P<value>.*)$", re.S)
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-# The byline: "Author: ... Date: ...", bold labels or not; or another vendor's
-# "Name Mon DD, YYYY 426" (author, date, view count).
+# The byline: "Author: ... Date: ...", bold labels or not; a dated line ("Last updated
+# 2026-03-14", "Published: March 2026"); or another vendor's "Name Mon DD, YYYY 426"
+# (author, date, view count).
 BYLINE = re.compile(
     r"^\s*(?i:author|date):"
-    r"|^\s*(?i:last\s+(?:reviewed|updated)|updated|published)\s*:\s*(?P<dated>(?i:" + _MONTH + r")\s.*)$"
+    r"|^\s*(?i:last\s+(?:reviewed|updated|modified)|updated|published|posted)\s*:?\s*"
+    r"(?P<dated>(?:(?i:" + _MONTH + r")\s|(?:19|20)\d\d-\d\d).*)$"
     r"|^\s*(?P<name>[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,4})\s+"
     r"(?P<date>(?i:" + _MONTH + r")\s\d{1,2},\s\d{4})(?:\s+(?P<views>[\d,]+))?\s*$"
 )
 # Question and answer labels of troubleshooting pages: "Q1:", "A1:", "Question:", "Answer:".
 QA_LINE = re.compile(r"^\s*(?P<label>q\d*|a\d*|question|answer)\s*[:.)]", re.I)
+
+
+# Page chrome a text dump keeps before the title: a skip link, a menu toggle.
+PAGE_CHROME = re.compile(
+    r"^\s*(?:skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|search)|jump\s+to\s+\w+"
+    r"|toggle\s+(?:navigation|menu)|main\s+menu|menu|search|close|home)\s*$", re.I)
+# A category line announcing the title: a vendor's "Foundational & Exploratory" (two words
+# joined by '&'), or a site's lower-case section slug ("comparison", "application notes").
+# Only where it stands right above a title-like line: "Storage & Handling" is a section.
+CATEGORY_LINE = re.compile(r"^\s*(?:[A-Z][a-z]+\s+&\s+[A-Z][a-z]+|[a-z]+(?:[ -][a-z]+)?)\s*$")
+
+
+def is_product_section(line: str) -> bool:
+    """A product page's own block heading ("Description", "Properties:")."""
+    return line.strip().rstrip(":：").strip().lower() in PRODUCT_SECTIONS
 
 
 def label_only(line: str) -> str | None:

@@ -14,7 +14,7 @@ from pipeline.extract import extract
 from pipeline.inline import clean_inline
 from pipeline.normalize import normalize
 from pipeline.normalize.boilerplate import is_boilerplate_block, is_boilerplate_heading
-from pipeline.normalize.metadata import parse_date
+from pipeline.normalize.dates import parse_date
 from pipeline.normalize.protocols import sample_size
 from tests.conftest import read_cases, source_params
 from tests.test_parse import parse_file

@@ -15,7 +15,8 @@ from pipeline.normalize.boilerplate import is_boilerplate_block
 from pipeline.normalize.model import Draft
 from pipeline.vocabulary import BYLINE, FIELD_LABELS, FIELD_LINE
 
-MIN_PROSE_WORDS = 25  # a paragraph this long is body text; shop and login pages have none
+MIN_SENTENCE_WORDS = 8  # a paragraph or list item this long reads as prose, not a menu entry
+MIN_PROSE_WORDS = 25  # this much prose is a document; a shop, login or error page has less
 MIN_CUT_WORDS = 6  # a shorter last line ("Email: ...", "Contact") is a footer, not a cut sentence
 MAX_FAMILY_HEADING_LEVEL = 4  # the family's pages use h1-h4; deeper is damage or another site
 _REFERENCE_ITEM = re.compile(r"^\s*\[\d{1,4}\]\s")
@@ -23,22 +24,21 @@ _MID_SENTENCE = re.compile(r"[\w,;(\-–]$")
 
 
 def check_is_guide(draft: Draft) -> Draft:
-    """A page with no heading, no table and no byline is not a guide (a shop or login page).
-
-    Headings the text parser inferred count only beside some prose, since any short line
-    of a login page would pass for one.
-    """
+    """A page with no prose, no table, no marked heading and no byline is not a guide (an
+    empty, shop, login or error page). Prose is paragraphs and list items of at least
+    MIN_SENTENCE_WORDS words, MIN_PROSE_WORDS in all: a page whose body is bullets under
+    plain short headings is a document."""
     blocks = draft.source_blocks
     has_table = any(isinstance(b, TableBlock) for b in blocks)
     has_byline = any(isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text) for b in blocks)
-    has_prose = any(isinstance(b, ParagraphBlock) and len(b.inline.text.split()) >= MIN_PROSE_WORDS
-                    for b in blocks)
-    has_heading = any(isinstance(b, HeadingBlock) and (b.marked or has_prose) for b in blocks)
-    if has_table or has_byline or has_heading:
+    has_heading = any(isinstance(b, HeadingBlock) and b.marked for b in blocks)
+    prose = sum(len(words) for b in blocks if isinstance(b, ParagraphBlock | ListItemBlock)
+                and len(words := b.inline.text.split()) >= MIN_SENTENCE_WORDS)
+    if has_table or has_byline or has_heading or prose >= MIN_PROSE_WORDS:
         return draft
     issue = Issue("normalize", "error",
-                  "this is not a guide: no heading, no table and no author/date line "
-                  "(a shop, login or error page?)", 1)
+                  "this is not a guide: no prose, no table, no heading and no author/date line "
+                  "(an empty, shop, login or error page?)", 1)
     return replace(draft, issues=(*draft.issues, issue))
 
 

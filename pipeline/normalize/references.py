@@ -6,9 +6,12 @@ marker is a reference item too.
 Item styles of the family:
 - ``1. Title [domain]`` (the number as the list marker, the site in brackets);
 - ``[1] Authors. Title. Journal. Year;Vol(Issue):pages. View Source``;
-- a Markdown or HTML ordered list of ``Authors. Title. *Journal*. Year;...``.
+- a Markdown or HTML ordered list of ``Authors. Title. *Journal*. Year;...``;
+- both numbers at once, ``1. [1] Title — Author et al., Journal Year. PMID: n.
+  View source<annotation>``: the bracketed number is the one citations use.
 A reference keeps its raw text and, where the item says them, ``authors``,
-``journal``, ``year``, ``doi``, ``pmid`` and ``url``. Reference text is not
+``journal``, ``year``, ``doi``, ``pmid`` and ``url`` (``reference_forms`` reads
+the fields of every form). Reference text is not
 scanned for citation markers: "[35S]" or "[1,2,3]" in a title is chemistry.
 """
 
@@ -21,6 +24,7 @@ from pipeline.blocks import ListItemBlock, ParagraphBlock
 from pipeline.errors import Issue
 from pipeline.inline import strip_markup
 from pipeline.normalize.model import Draft, Reference
+from pipeline.normalize.reference_forms import read_reference_fields
 
 _REFERENCES_TITLE = re.compile(
     r"^(?:references?|bibliography|literature(?:\s+cited)?|sources|works\s+cited)$", re.I
@@ -29,16 +33,11 @@ _BRACKET_NUMBER = re.compile(r"^\s*\[(\d{1,4})\]\s+(?=\S)")
 _OPENS_WITH_NUMBER = re.compile(r"(?<!\s)\s*\\?\[\d")  # a cheap look before the markup is read
 _DOT_NUMBER = re.compile(r"^\s*(\d{1,4})\.\s+(?=\S)")
 _SOURCE = re.compile(r"(?<!\s)\s*\[(?P<source>[^\[\]\s]+\.[^\[\]\s]+)\]\s*$")
-_VIEW_SOURCE = re.compile(r"(?<!\s)\s*\bView Source\s*$", re.I)
+# "View Source" closes a vendor's item; what follows it is the vendor's annotation, not the
+# reference ("View sourceDasatinib 100 mg once daily gave ...").
+_VIEW_SOURCE = re.compile(r"(?<!\s)\s*+\bView\s+Source.*$", re.I | re.S)
 _WHITESPACE = re.compile(r"\s+")
 # "Journal. 2019;71(11):1788-1800." or "Journal. 2018;2:23." closing a Vancouver-style item.
-_JOURNAL_TAIL = re.compile(
-    r"(?<![^.?!])(?P<journal>[^.?!]+?)\.\s+(?P<year>(?:19|20)\d{2})(?:\s[A-Z][a-z]{2}(?:\s\d{1,2})?)?;"
-)
-_PARTICLES = r"(?:(?:van|von|de|der|den|la|le|du|da|di|dos|del)\s)*"
-_AUTHOR = re.compile(rf"^(?:{_PARTICLES}[A-Z][\w'’-]*(?:\s{_PARTICLES}[A-Z][\w'’-]*)*"
-                     r"\s[A-Z]{1,4}|et al)$")
-_AUTHORS_END = re.compile(r"\bet al\.\s|\.\s")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\]\[]+?)(?=[.,;]?(?:\s|$))")
 _PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b", re.I)
@@ -88,17 +87,19 @@ def parse_reference(item: ListItemBlock | ParagraphBlock) -> Reference | None:
     raw = _WHITESPACE.sub(" ", item.text).strip()
     text = _WHITESPACE.sub(" ", strip_markup(item.text)).strip()
     number = item.number if isinstance(item, ListItemBlock) else None
-    for pattern in (_BRACKET_NUMBER, _DOT_NUMBER):
-        match = pattern.match(text)
-        if match is not None and number is None:
-            number, text = int(match.group(1)), text[match.end():]
+    bracket = _BRACKET_NUMBER.match(text)  # "[3]", also under a list's "3.": the number cited
+    if bracket is not None:
+        number, text = int(bracket.group(1)), text[bracket.end():]
+    dot = _DOT_NUMBER.match(text)
+    if dot is not None and number is None:
+        number, text = int(dot.group(1)), text[dot.end():]
     if number is None:
         return None
-    text = _VIEW_SOURCE.sub("", text)
+    text = _VIEW_SOURCE.sub("", text, count=1)
     source_match = _SOURCE.search(text)
     source = source_match["source"] if source_match else None
     body = text[: source_match.start()].strip() if source_match else text
-    authors, title, journal, year = _vancouver(body)
+    authors, title, journal, year = read_reference_fields(body)
     doi, pmid, url = _DOI.search(body), _PMID.search(body), _URL.search(body)
     return Reference(
         number=number,
@@ -113,22 +114,6 @@ def parse_reference(item: ListItemBlock | ParagraphBlock) -> Reference | None:
         pmid=pmid.group(1) if pmid else None,
         url=url.group(0) if url else None,
     )
-
-
-def _vancouver(text: str) -> tuple[str | None, str | None, str | None, int | None]:
-    """Authors, title, journal and year of "Authors. Title. Journal. Year;..." text."""
-    end = _AUTHORS_END.search(text)
-    if end is None:
-        return None, None, None, None
-    names = [n.strip() for n in text[: end.end()].strip().rstrip(".").split(",")]
-    if not all(_AUTHOR.match(n) for n in names):
-        return None, None, None, None
-    rest = text[end.end():]
-    tail = _JOURNAL_TAIL.search(rest)
-    if tail is None:
-        return ", ".join(names), rest.strip() or None, None, None
-    title = rest[: tail.start()].strip().rstrip(".")
-    return ", ".join(names), title or None, tail["journal"].strip(), int(tail["year"])
 
 
 def _last_year(text: str) -> int | None:

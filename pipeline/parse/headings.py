@@ -20,7 +20,9 @@ from pipeline.inline import Inline, clean_inline
 from pipeline.vocabulary import (
     BYLINE,
     CALL_TO_ACTION,
+    CATEGORY_LINE,
     FIELD_LINE,
+    PAGE_CHROME,
     QA_LINE,
     SEPARATED_ITEMS,
     field_label,
@@ -33,6 +35,8 @@ CODE_DIGIT_SHARE = 0.5  # "B560044", "12345" are codes; "SOLO-1", "RA-BEAM" are 
 TITLE_REPEAT_WINDOW = 4  # a title printed again comes within a teaser or two
 MIN_MENU_RUN = 4  # a parent, a child and a grandchild heading in a row happen; four is a menu
 MIN_MARKED_SECTIONS = 2  # one "# Title" alone does not say what the sections are
+MIN_TITLE_WORDS = 5  # below a category line, a line this long is a title ("Storage & Handling" /
+# "Short-term use" is a section and its first subsection)
 TITLE_LEVEL = 1
 TOP_LEVEL = 2
 
@@ -64,10 +68,14 @@ def mark_headings(blocks: Sequence[Block]) -> list[Block]:
     if marked_sections >= MIN_MARKED_SECTIONS:
         return _bold_paragraphs_as_headings(blocks)
     candidates = [_is_heading_block(b) and not _continues_field(blocks, i)
-                  for i, b in enumerate(blocks)]
-    menu = _menu_lines(candidates)
+                  and not _is_label_value(blocks, i) for i, b in enumerate(blocks)]
+    preview = [_inferred(b) if candidates[i] else b for i, b in enumerate(blocks)]
+    title = _title_index(preview)
+    # The title is no menu item: a menu printed right above it stays a menu, and the
+    # audience line and first section heading right below it stay headings.
+    menu = _menu_lines([c and i != title for i, c in enumerate(candidates)])
     return _assign_levels([_inferred(b) if candidates[i] and i not in menu else b
-                           for i, b in enumerate(blocks)])
+                           for i, b in enumerate(blocks)], title)
 
 
 def _menu_lines(candidates: Sequence[bool]) -> set[int]:
@@ -100,8 +108,9 @@ def is_heading(inline: Inline) -> bool:
         return False
     if _TWO_SENTENCES.search(stripped):
         return False  # "... for analytical work. Request a Quote": prose
-    if CALL_TO_ACTION.match(stripped) or SEPARATED_ITEMS.search(stripped):
-        return False  # page chrome: a call to action, a menu, a breadcrumb
+    if CALL_TO_ACTION.match(stripped) or SEPARATED_ITEMS.search(stripped) \
+            or PAGE_CHROME.match(stripped):
+        return False  # page chrome: a call to action, a menu, a breadcrumb, a skip link
     if label_only(stripped):  # "Molecular Formula" above its value
         return False
     if not any(ch.isalpha() for ch in stripped) or BYLINE.match(stripped):
@@ -126,10 +135,10 @@ def _is_code(value: str) -> bool:
     return " " not in value and digits > 0 and digits >= CODE_DIGIT_SHARE * len(alnum)
 
 
-def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
+def _assign_levels(blocks: Sequence[Block], title_index: int | None) -> list[Block]:
     """Give inferred headings their level from the layout.
 
-    - the heading nearest above the byline is the document title (level 1);
+    - the title (``_title_index``) is level 1;
     - a document-level name (Summary, Conclusion, References, ...) is top level;
     - a heading that introduces a table or list (label ending in ':', an
       "Experimental Protocol: ..." line) is a leaf one below the current section,
@@ -138,7 +147,6 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
     - a heading directly followed by another (non-leaf) heading is its parent;
     - any other heading is a sibling of the last section that is not a leaf.
     """
-    title_index = _title_index(blocks)
     out: list[Block] = []
     sibling_level = TOP_LEVEL  # the level an ordinary heading gets here
     section_level = TITLE_LEVEL  # the level of the current (non-leaf) section
@@ -155,7 +163,8 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
         if i == title_index or (title_index is not None and i - title_index <= TITLE_REPEAT_WINDOW
                                 and text == _clean(blocks[title_index])):
             out.append(replace(block, level=TITLE_LEVEL))
-            previous_parent = None
+            # Headings above the title are the page's chrome: the guide's sections start anew.
+            previous_parent, sibling_level, section_level = None, TOP_LEVEL, TITLE_LEVEL
             continue
         if parts_of is not None and _PROTOCOL_PART.match(text):
             out.append(replace(block, level=min(parts_of + 1, MAX_HEADING_LEVEL)))
@@ -186,11 +195,12 @@ def _assign_levels(blocks: Sequence[Block]) -> list[Block]:
 def _title_index(blocks: Sequence[Block]) -> int | None:
     """The heading nearest above the first byline, teaser paragraphs in between allowed;
     where none stands above it, the heading right below it that the page prints twice
-    ("Name Jan 14, 2026 312", the title, a teaser, the title again)."""
+    ("Name Jan 14, 2026 312", the title, a teaser, the title again); on a page with no
+    byline, the title-like heading a category line announces ("Foundational & Exploratory")."""
     byline = next((i for i, b in enumerate(blocks)
                    if isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text)), None)
     if byline is None:
-        return None
+        return _announced_title(blocks)
     for i in range(byline - 1, -1, -1):
         if isinstance(blocks[i], HeadingBlock):
             return i
@@ -203,6 +213,26 @@ def _title_index(blocks: Sequence[Block]) -> int | None:
         if any(isinstance(b, HeadingBlock) and _clean(b) == title for b in later):
             return below
     return None
+
+
+def _announced_title(blocks: Sequence[Block]) -> int | None:
+    """The heading right below the first category line, where it reads as a title: it names
+    what the guide is, or runs to a title's length."""
+    for i, block in enumerate(blocks[:-1]):
+        if isinstance(block, TableBlock) or not CATEGORY_LINE.match(block.inline.text):
+            continue
+        title = blocks[i + 1]
+        if isinstance(title, HeadingBlock) and not CATEGORY_LINE.match(title.inline.text) and (
+                len(title.inline.text.split()) >= MIN_TITLE_WORDS):
+            return i + 1
+    return None
+
+
+def _is_label_value(blocks: Sequence[Block], i: int) -> bool:
+    """The line under a label alone on its line ("Molecular Weight" / "868.4 g/mol") is that
+    label's value, never a heading."""
+    above = blocks[i - 1] if i > 0 else None
+    return isinstance(above, ParagraphBlock) and label_only(above.inline.text) is not None
 
 
 def _is_section_heading(block: Block | None) -> bool:

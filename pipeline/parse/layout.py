@@ -7,14 +7,20 @@ blocks, and keeps a map back to the source lines, so that the Markdown
 tokenizer reads every layout alike:
 
 - a line is a block of its own (blank lines are optional everywhere), except
-- in a hard-wrapped text, a line that the wrapper broke (the next word would
-  not have fit in the width) continues on the next line; list items with their
-  hanging indent included;
+- in a text that separates its blocks by blank lines, a line break inside a
+  block is soft (CommonMark's reading): the lines between blank lines are one
+  block unless a line's own form opens a block of its own (a list item, a
+  field line, a table row, a heading) -- one sentence per line, a converter's
+  kept source breaks and wrapping at any width alike;
+- in a hard-wrapped text without blank lines between its blocks, a line that
+  the wrapper broke (the next word would not have fit in the width) continues
+  on the next line; list items with their hanging indent included;
 - a list marker alone on its line takes the next line as its text;
 - the rows of a pipe table, a setext heading's underline and a fenced code
   block stay together as they are.
 
-Hard wrapping is decided once per document (see ``wrap_width``).
+Both are decided once per document from evidence (``separates_blocks``,
+``wrap_width``), never from the file's name.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ MIN_FULL_SHARE = 0.5  # hard-wrapped: at least half the continued lines are full
 MIN_MID_SENTENCE_SHARE = 0.5  # ... and at least half of those break mid-sentence
 WIDTH_PERCENTILE = 0.9  # a few unwrapped long lines (a URL, a heading) do not set the width
 MAX_SETEXT_CHARS = 160  # a longer line above "---" is a paragraph before a rule, not a heading
+# A text separates its blocks by blank lines when it has at least this many blank-line runs per
+# line of prose: a compact dump has next to none, a paragraph soft-broken into ten lines still
+# gives 0.1.
+MIN_BLANK_SEPARATION = 0.1
 
 _LIST_START = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25e6\u2023\u00b7]|\d{1,3}[.)])(?:\s|$)")
 # A list marker alone on its line: the item's text is on the next line.
@@ -38,6 +48,7 @@ _LONE_MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s*$")
 _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 _UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_HTML_START = re.compile(r"^\s{0,3}</?[A-Za-z][\w-]*+(?:\s|/?>|$)")  # an HTML block opens (CommonMark)
 _PIPE = re.compile(r"(?<!\\)\|")
 _DELIMITER_ROW = re.compile(
     r"^\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)++\|?\s*$|^\s*+\|\s*+:?-++:?\s*+\|\s*$")
@@ -54,6 +65,7 @@ class Line:
     text: str
     start: int  # 1-based source line of its first part
     end: int  # 1-based source line of its last part
+    kept: bool = False  # a line of an HTML block: it stays under the line above, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,20 +80,22 @@ class Layout:
         return self.spans[start][0], self.spans[max(start, end - 1)][1]
 
 
-def relayout(lines: Sequence[str], width: int | None, first_line: int = 1) -> Layout:
+def relayout(lines: Sequence[str], width: int | None, first_line: int = 1, *,
+             soft: bool = False) -> Layout:
     """One logical line per block, blank lines between blocks, pipe tables kept whole.
 
     ``lines`` are source lines from ``first_line`` (1-based) on; ``width`` is the
-    document's wrapping width (``wrap_width``), None when its lines are blocks.
+    document's wrapping width (``wrap_width``), None when its lines are blocks;
+    ``soft``: the document separates its blocks by blank lines (``separates_blocks``).
     """
-    logical = [Line(line.text, line.start + first_line - 1, line.end + first_line - 1)
-               for line in logical_lines(lines, width)]
+    logical = [Line(line.text, line.start + first_line - 1, line.end + first_line - 1, line.kept)
+               for line in logical_lines(lines, width, soft=soft)]
     table_rows = pipe_table_lines([line.text for line in logical])
     fenced = _fenced(logical)
     out: list[str] = []
     spans: list[tuple[int, int]] = []
     for i, line in enumerate(logical):
-        if out and not (fenced[i] or _stays_with_previous(logical, i, table_rows)):
+        if out and not (fenced[i] or line.kept or _stays_with_previous(logical, i, table_rows)):
             out.append("")
             spans.append((line.start, line.start))
         out.append(line.text)
@@ -112,31 +126,62 @@ def wrap_width(lines: Sequence[str]) -> int | None:
     return width if mid_sentence >= MIN_MID_SENTENCE_SHARE * len(full) else None
 
 
-def logical_lines(lines: Sequence[str], width: int | None) -> list[Line]:
-    """Non-blank lines as blocks; in wrapped text a full line takes the next one with it."""
-    out: list[tuple[list[str], int, int]] = []  # each line's parts (joined once, at the end)
-    in_fence = False
+def separates_blocks(lines: Sequence[str]) -> bool:
+    """The text separates its blocks by blank lines, so a line break inside a block is soft.
+
+    Counted on lines of prose (table rows and list items run on without blank lines in
+    any layout): a compact dump has no blank lines, or a few around its tables.
+    """
+    tables = pipe_table_lines(lines)
+    prose = sum(1 for k, line in enumerate(lines)
+                if k not in tables and _is_prose(line) and not _LIST_START.match(line))
+    first = next((k for k, line in enumerate(lines) if line.strip()), len(lines))
+    runs = sum(1 for k in range(first + 1, len(lines))  # blank lines between two blocks
+               if lines[k].strip() and not lines[k - 1].strip())
+    return prose > 0 and runs >= MIN_BLANK_SEPARATION * prose
+
+
+def logical_lines(lines: Sequence[str], width: int | None, *, soft: bool = False) -> list[Line]:
+    """Non-blank lines as blocks; between blank lines in a ``soft`` text, a block's lines are
+    one (an HTML block's lines stay as written, up to the blank line that ends it); in
+    wrapped text a full line takes the next one with it."""
+    out: list[tuple[list[str], int, int, bool]] = []  # parts (joined once, at the end), span, kept
+    in_fence = in_html = False
     tables = pipe_table_lines(lines)
     for number, raw in enumerate(lines, start=1):
         if _FENCE.match(raw):
             in_fence = not in_fence
         if not raw.strip() and not in_fence:
+            in_html = False
             continue
-        parts, start, end = out[-1] if out else ([], 0, 0)
-        if end == number - 1 and len(parts) == 1 and _LONE_MARKER.match(parts[0]) \
+        parts, start, end, _ = out[-1] if out else ([], 0, 0, False)
+        follows = bool(parts) and end == number - 1  # no blank line between it and the last
+        if in_html and follows:
+            out.append(([raw.rstrip()], number, number, True))
+            continue
+        if soft and not follows and _HTML_START.match(raw):
+            in_html = True
+        if follows and len(parts) == 1 and _LONE_MARKER.match(parts[0]) \
                 and _continues(raw) and not _is_underline_of(lines, start):
             parts[0] = parts[0].rstrip()
             parts.append(f" {raw.strip()}")
-            out[-1] = (parts, start, number)
+            out[-1] = (parts, start, number, False)
             continue
-        if (width is not None and not in_fence and parts and end == number - 1
-                and not {number - 2, number - 1} & tables and _wraps(lines, end - 1, width)
-                and not _stands_alone(lines, number - 1, width)):
+        if (follows and not in_fence and not in_html and not {number - 2, number - 1} & tables
+                and _joins(lines, number - 2, width, soft)):
             _join(parts, raw.strip())
-            out[-1] = (parts, start, number)
+            out[-1] = (parts, start, number, False)
             continue
-        out.append(([_HARD_BREAK.sub("", raw.rstrip())], number, number))
-    return [Line("".join(parts), start, end) for parts, start, end in out]
+        out.append(([_HARD_BREAK.sub("", raw.rstrip())], number, number, False))
+    return [Line("".join(parts), start, end, kept) for parts, start, end, kept in out]
+
+
+def _joins(lines: Sequence[str], k: int, width: int | None, soft: bool) -> bool:
+    """Line ``k + 1`` (0-based) carries on the block of line ``k``: a soft break in a text that
+    separates its blocks by blank lines, else a hard-wrapped line's continuation."""
+    if soft:
+        return _soft_break(lines, k)
+    return width is not None and _wraps(lines, k, width) and not _stands_alone(lines, k + 1, width)
 
 
 def _wraps(lines: Sequence[str], k: int, width: int) -> bool:
@@ -149,6 +194,49 @@ def _wraps(lines: Sequence[str], k: int, width: int) -> bool:
     return ((_is_prose(line) or bool(_ATX.match(line))) and _continues(following)
             and _is_full(line.rstrip(), following, width) and not _HARD_BREAK.search(line)
             and not _is_label(line) and not (k > 0 and _is_label(lines[k - 1])))
+
+
+def _soft_break(lines: Sequence[str], k: int) -> bool:
+    """Line ``k`` (0-based) and the next are one block of a text that separates its blocks by
+    blank lines: the next line opens no block by its form (a list item, a field, a label or
+    its value), and line ``k`` is not a heading line standing first in its block above a
+    sentence of its own ("Storage" over "Keep the vial cold.")."""
+    line, following = lines[k], lines[k + 1]
+    atx = bool(_ATX.match(line))
+    if not ((_is_prose(line) or atx) and _continues(following)) or _HARD_BREAK.search(line):
+        return False
+    if _is_label(line) or _is_label(following) or (k > 0 and _is_label(lines[k - 1])):
+        return False
+    if atx:  # a "#" heading is one line, unless a converter wrapped it (html2text does)
+        return _is_full(line.rstrip(), following, _block_width(lines, k))
+    first_in_block = k == 0 or not lines[k - 1].strip()
+    if not (first_in_block and following[:1].isupper() and _heading_like(line)):
+        return True
+    # A wrapper broke the line where the next word would not fit in the block's width; a
+    # heading over a paragraph with no blank line between them leaves room for it.
+    return _is_full(line.rstrip(), following, _block_width(lines, k))
+
+
+def _block_width(lines: Sequence[str], k: int) -> int:
+    """The longest line of the block that starts at line ``k`` (0-based), up to a blank line;
+    a line without a space (a URL) is as long as it is wherever the wrapper stood."""
+    width = longest = 0
+    for line in lines[k:]:
+        if not line.strip():
+            break
+        longest = max(longest, len(line.rstrip()))
+        if " " in line.strip():
+            width = max(width, len(line.rstrip()))
+    return width or longest
+
+
+def _heading_like(line: str) -> bool:
+    """A short line that ends no sentence or clause and leaves no bracket open, as a heading
+    does; a field line ("To cite this document: ...") is never one."""
+    text = _strip_markers(line)
+    return (bool(text) and len(text) <= MAX_SETEXT_CHARS and not _SENTENCE_END.search(text)
+            and not text.endswith(",") and field_label(text) is None
+            and text.count("[") <= text.count("]") and text.count("(") <= text.count(")"))
 
 
 def _stands_alone(lines: Sequence[str], k: int, width: int) -> bool:

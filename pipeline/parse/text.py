@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from pipeline.blocks import Block, Parsed, TableBlock
 from pipeline.parse.headings import mark_headings
-from pipeline.parse.layout import Layout, relayout, wrap_width
+from pipeline.parse.layout import Layout, relayout, separates_blocks, wrap_width
 from pipeline.parse.lists import TEXT_BULLET
 from pipeline.parse.markdown import read_blocks
 from pipeline.parse.plain_tables import find_tables
@@ -26,22 +26,23 @@ def parse(text: str) -> Parsed:
     lines = TEXT_BULLET.sub(r"\1- ", text).split("\n")
     tables, issues = find_tables(lines)
     inside = {k for t in tables for k in range(t.start, t.end)}
-    width = wrap_width([line for k, line in enumerate(lines) if k not in inside])
+    body = [line for k, line in enumerate(lines) if k not in inside]
+    width, soft = wrap_width(body), separates_blocks(body)
     blocks: list[Block] = []
     position = 0
     for table in tables:
-        blocks.extend(_blocks(lines[position:table.start], position + 1, width))
+        blocks.extend(_blocks(lines[position:table.start], position + 1, width, soft))
         blocks.append(table.block)
         position = table.end
-    blocks.extend(_blocks(lines[position:], position + 1, width))
+    blocks.extend(_blocks(lines[position:], position + 1, width, soft))
     return Parsed(tuple(mark_headings(blocks)), tuple(issues))
 
 
-def _blocks(lines: list[str], first_line: int, width: int | None) -> list[Block]:
+def _blocks(lines: list[str], first_line: int, width: int | None, soft: bool) -> list[Block]:
     """Blocks of the lines between pipe-less tables, by the Markdown tokenizer."""
     if not any(line.strip() for line in lines):
         return []
-    layout = relayout(lines, width, first_line)
+    layout = relayout(lines, width, first_line, soft=soft)
     return [_to_source_lines(b, layout) for b in read_blocks(layout.text)]
 
 
