@@ -11,9 +11,11 @@ becomes a citation token. The tokens are then read back as clean text plus
 the citations, and spacing is tidied: a space a removed marker left before
 punctuation goes with it ("by-product [1]." reads "by-product.").
 
-Superscripts written as HTML or by pandoc (``<sup>x</sup>``, ``^(x)``, ``10⁹``)
-are brought to the one form first: markers stay markers, anything else is
-``^{x}``, which reads ``^x``.
+Superscripts written as markup (``<sup>x</sup>``, pandoc's ``^(x)``) are
+brought to the one form first: markers stay markers, anything else is
+``^{x}``, which reads ``^x``. Characters are never markup: Unicode sub- and
+superscripts and Greek letters stay as written (``C₉H₈O₄``, ``[NH₄]⁺``,
+``10⁹``, ``μM``); the value reader reads the numbers and units they write.
 """
 
 from __future__ import annotations
@@ -49,8 +51,6 @@ _NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
 # Superscripts in the forms converters write, brought to "^{x}" (or left as markers).
 _SUP_TAG = re.compile(r"<sup>([^<>]{0,200})</sup>", re.I)  # "10<sup>9</sup>/L"
 _CARET_PARENS = re.compile(r"\^\(([^()]{0,200})\)")  # pandoc -t plain: "^([4])", "10^(9)"
-_UNICODE_EXPONENT = re.compile(r"(?<=\d)[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # "10⁹" is 10^9; "m²" stays
-_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
 # A superscript holding reference numbers ("1,2", "1–3", "[3]"), and what a power follows
 # instead: a digit or a unit symbol ("10<sup>9</sup>", "cm<sup>2</sup>", "M<sup>-1</sup>").
@@ -75,8 +75,6 @@ _INVISIBLE = dict.fromkeys([0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *ran
                             *range(0xFFF9, 0xFFFC), 0xE0001, *range(0xE0020, 0xE0080)])
 # A thin or narrow no-break space grouping a number's thousands, SI style ("1 234.5").
 _DIGIT_GROUP = re.compile(r"(?<=\d)[\u2009\u202f](?=\d{3}(?!\d))")
-_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
-_MICRO = re.compile(r"\u03bc(?=[A-Za-z])")  # Greek mu before a unit letter is the micro sign
 _MARKUP_CHARS = re.compile(r"[*_\[\]!^`\\&<]")
 # Whitespace is collapsed first, so one optional space each side keeps the pattern linear.
 _SPACE_BEFORE_PUNCT = re.compile(r" ?" + _MARK + r"+ ?(?=[.,;:!?)\]]|$)")
@@ -107,8 +105,6 @@ def clean_inline(raw: str) -> Inline:
     text = text.strip()
     if " " in text:
         text = _ORPHAN_SPACE.sub(r"\1", text)  # "value ." left by a converter that dropped a marker
-    if not text.isascii():
-        text = _MICRO.sub("\u00b5", text.translate(_SUBSCRIPTS))
     return Inline(text, tuple(numbers), tuple(reading.links), reading.link_only and bool(text),
                   reading.strong_only and bool(text))
 
@@ -205,8 +201,6 @@ def _superscripts(raw: str) -> str:
         raw = _SUP_TAG.sub(_superscript, raw)
     if "^(" in raw:
         raw = _CARET_PARENS.sub(_superscript, raw)
-    if not raw.isascii():
-        raw = _UNICODE_EXPONENT.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), raw)
     return raw
 
 

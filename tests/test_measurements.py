@@ -127,4 +127,7 @@ def test_readme_example_answers_every_ic50_in_nm() -> None:
     frame = namespace["ic50"]
     row = frame[(frame["doc_id"] == "B560044") & (frame["subject"] == "JAK3")].iloc[0]
     assert (row["nM"], row["comparator"], str(row["citations"])) == (400.0, ">", "1")
-    assert set(frame["quantity"].str.contains("IC50")) == {True}
+    assert set(frame["quantity"].str.contains("IC50|IC₅₀")) == {True}
+    # 103 writes IC₅₀ with subscripts and µM: its rows are there, in nM.
+    imatinib = frame[(frame["doc_id"] == "B1683027") & (frame["subject"] == "v-Abl")].iloc[0]
+    assert (imatinib["quantity"], imatinib["nM"]) == ("IC₅₀", 38.0)

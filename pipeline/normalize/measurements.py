@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from pipeline.normalize.model import Cell, Draft, Measurement, Table
 from pipeline.normalize.units import canonical
-from pipeline.normalize.values import label_unit, parse_cell, without_label_unit
+from pipeline.normalize.values import folded, label_unit, parse_cell, without_label_unit
 
 # Evidence for orientation, each a reason a reader has:
 # - a corner label that names the row labels as measures ("Metric (Week 12)", "Endpoint"):
@@ -110,9 +110,9 @@ def orientation(table: Table) -> tuple[str, str]:
     rows = 3 * bool(ROW_MEASURE_CORNER.match(corner))
     columns = 3 * bool(COLUMN_MEASURE_CORNER.match(corner))
     for head in heads:
-        columns += bool(QUANTITY_WORD.search(head) or label_unit(head))
+        columns += bool(QUANTITY_WORD.search(folded(head)) or label_unit(head))
         rows += bool(ARM_WORD.search(head))
-    rows += sum(bool(QUANTITY_WORD.search(label) or label_unit(label)) for label in labels)
+    rows += sum(bool(QUANTITY_WORD.search(folded(label)) or label_unit(label)) for label in labels)
     margin = abs(rows - columns)
     confidence = "high" if margin >= CLEAR_MARGIN else "medium" if margin else "low"
     return ("rows" if rows > columns else "columns"), confidence
@@ -136,7 +136,7 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
             axis, confidence = time_axis, "medium"  # the quantity, the other axis the subjects
             time_label = cell.column_label if time_axis == "columns" else cell.row_label
             subject_label = cell.row_label if time_axis == "columns" else cell.column_label
-            named = corner if QUANTITY_WORD.search(corner) else table.title or ""
+            named = corner if QUANTITY_WORD.search(folded(corner)) else table.title or ""
             quantity_label = f"{named} ({time_label})"
         else:
             quantity_label, subject_label = ((cell.row_label, cell.column_label) if axis == "rows"

@@ -75,6 +75,8 @@ _STANDALONE = re.compile(rf"(?<![\w.,\-−‑]){_MEASURE}")
 _P_COMPARATOR = "|".join(re.escape(c) for c in get_args(PComparator))
 _P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_P_COMPARATOR})\s*(?P<num>{_NUMBER})", re.I)
 _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_SCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
+_UNICODE_POWER = re.compile(r"(?<=\d)[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]++")  # "10⁹", "10⁻³"
 _UNIT_ALONE = re.compile(_UNIT)
 _LABEL_UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
@@ -96,6 +98,8 @@ class CellValue:
 def parse_cell(text: str, column_label: str = "", row_label: str = "") -> CellValue:
     """Type one clean cell text; labels supply a unit the cell does not state."""
     stripped = normalize_micro(text.strip())
+    if not stripped.isascii():
+        stripped = _powers(stripped)
     if stripped.casefold() in PLACEHOLDERS:
         return CellValue(missing=True)
     p_value = p_comparator = None
@@ -188,3 +192,15 @@ def finite_number(text: str) -> float | None:
 def normalize_micro(text: str) -> str:
     """Both micro characters (U+00B5, U+03BC) are written as U+00B5."""
     return text.replace("\u03bc", "\u00b5")
+
+
+def folded(text: str) -> str:
+    """A text as rules match it, never as it is kept: sub- and superscript digits as digits
+    and both micro characters alike ("IC₅₀ (μM)" is matched as "IC50 (µM)")."""
+    return normalize_micro(text).translate(_SCRIPT_DIGITS) if not text.isascii() else text
+
+
+def _powers(text: str) -> str:
+    """A power written in superscript digits after a number, in caret form: "10⁹" is "10^9"
+    (a unit's power, "m²" or "s⁻¹", stays)."""
+    return _UNICODE_POWER.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPT_DIGITS), text)
