@@ -52,6 +52,7 @@ def read_tables(tag: Tag, parent: tuple[tuple[int, int], int | None, int] | None
     grid = [{c: replace(slot, cols=min(slot.cols, width - slot.col)) for c, slot in row.items()
              if c < width} for row in grid]  # a colspan past the last column stops there
     n_head = _header_rows(rows, grid, width)
+    rows, grid = _without_group_rows(rows, grid, n_head, width)
     texts: dict[int, str] = {}
 
     def text(slot: _Slot | None) -> str:
@@ -159,10 +160,44 @@ def _header_rows(rows: list[Tag], grid: list[dict[int, _Slot]], width: int) -> i
             break
         if len(cells) == 1 and width > 1 and len(grid[r]) == width and n_head:
             break  # a group row under the header
+        if _labels_rows_below(rows, grid, r):
+            break  # a pivot table's group: it labels body rows, not columns
         n_head += 1
     if n_head == 0 and not any(row.find("th", recursive=False) for row in rows):
         n_head = 1  # no header markup: the first row labels the columns
     return min(n_head, len(rows) - 1) if len(rows) > 1 else n_head
+
+
+def _labels_rows_below(rows: list[Tag], grid: list[dict[int, _Slot]], r: int) -> bool:
+    """Row ``r``'s cells span down into a row that holds data cells (``<td>``)."""
+    depth = max((slot.rows for slot in grid[r].values() if slot.origin), default=1)
+    return any(tr.find("td", recursive=False) is not None for tr in rows[r + 1:r + depth])
+
+
+def _without_group_rows(rows: list[Tag], grid: list[dict[int, _Slot]], n_head: int, width: int
+                        ) -> tuple[list[Tag], list[dict[int, _Slot]]]:
+    """The body without the rows that hold nothing but a group's label spanning the rows
+    below (``<tr><th rowspan="3">Cohort A</th></tr>``): the label stands in those rows,
+    starting in the first of them, and the group row is no row of its own."""
+    keep_rows, keep_grid = list(rows[:n_head]), list(grid[:n_head])
+    lost: dict[int, int] = {}  # a group label's cell (by id) -> rows its span lost
+    started: set[int] = set()  # group labels already placed in a kept row
+    for r in range(n_head, len(rows)):
+        slots = grid[r]
+        if r + 1 < len(rows) and len(slots) < width and all(
+                s.origin and s.rows > 1 and s.cell.name == "th" for s in slots.values()):
+            for slot in slots.values():
+                lost[id(slot.cell)] = lost.get(id(slot.cell), 0) + 1
+            continue
+        row = dict(slots)
+        for c, slot in slots.items():
+            if id(slot.cell) in lost:
+                row[c] = replace(slot, rows=slot.rows - lost[id(slot.cell)],
+                                 origin=id(slot.cell) not in started)
+                started.add(id(slot.cell))
+        keep_rows.append(rows[r])
+        keep_grid.append(row)
+    return keep_rows, keep_grid
 
 
 def _label(head: list[dict[int, _Slot]], c: int, text: Callable[[_Slot | None], str]) -> str:
