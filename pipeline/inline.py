@@ -12,10 +12,12 @@ the citations, and spacing is tidied: a space a removed marker left before
 punctuation goes with it ("by-product [1]." reads "by-product.").
 
 Superscripts written as markup (``<sup>x</sup>``, pandoc's ``^(x)``) are
-brought to the one form first: markers stay markers, anything else is
-``^{x}``, which reads ``^x``. Characters are never markup: Unicode sub- and
-superscripts and Greek letters stay as written (``C₉H₈O₄``, ``[NH₄]⁺``,
-``10⁹``, ``μM``); the value reader reads the numbers and units they write.
+brought to the one form first: markers stay markers, a power is written in
+superscript characters where Unicode has them (``10⁹``, ``s⁻¹``), anything else
+is ``^{x}``, which reads ``^x``; ``<sub>50</sub>`` likewise reads ``₅₀``.
+Characters are never markup: Unicode sub- and superscripts and Greek letters
+stay as written (``C₉H₈O₄``, ``[NH₄]⁺``, ``10⁹``, ``μM``); the value reader reads
+the numbers and units they write.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ _NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
 
 # Superscripts in the forms converters write, brought to "^{x}" (or left as markers).
 _SUP_TAG = re.compile(r"<sup>([^<>]{0,200})</sup>", re.I)  # "10<sup>9</sup>/L"
+_SUB_TAG = re.compile(r"<sub>([^<>]{0,200})</sub>", re.I)  # "IC<sub>50</sub>"
+# What Unicode writes as sub- and superscript characters: digits, signs and parentheses.
+_SCRIPTABLE = re.compile(r"[0-9+\-\u2212=()]++")
+_TO_SUPERSCRIPT = str.maketrans("0123456789+-\u2212=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾")
+_TO_SUBSCRIPT = str.maketrans("0123456789+-\u2212=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
 _CARET_PARENS = re.compile(r"\^\(([^()]{0,200})\)")  # pandoc -t plain: "^([4])", "10^(9)"
 _SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
 # A superscript holding reference numbers ("1,2", "1–3", "[3]"), and what a power follows
@@ -66,6 +73,10 @@ _MARKER_RANGE = re.compile(r"\[(\d{1,3})\]\s*[\u2013-]\s*\[(\d{1,3})\]")
 _FORMATTING_TAG = re.compile(
     r"</?(br|span|b|i|u|em|strong|sup|sub|small|font|div|p|a)\b[^<>]*>", re.I)
 _LONE_STRONG = re.compile(r"\*\*|__")  # an unpaired "**" a converter left behind
+# A converter writes a space after closing emphasis so that it closes ("**Baricitinib** 's",
+# "_trans_ -cyclooctene"); before a possessive or a hyphenated suffix that space is not text.
+_EMPHASIS_CLOSE = frozenset({"strong_close", "em_close"})
+_SPACE_AFTER_EMPHASIS = re.compile(r"^ (?=['’]s\b|-\w)")
 _ORPHAN_SPACE = re.compile(r"(?<=\S) ([.,;:])(?=\s|$)")
 # Format characters that print as nothing (Unicode category Cf: soft hyphen, zero-width space
 # and joiners, direction marks and embeddings, word joiner and invisible operators, a stray
@@ -149,18 +160,21 @@ def _read(raw: str, *, citations: bool) -> _Reading:
     reading = _Reading()
     _gather(_parser().parseInline(raw, {"citations": citations})[0].children or [], reading)
     text = "".join(reading.parts)
-    reading.text = _LONE_STRONG.sub("", _SUPERSCRIPT.sub(r"^\1", text))
+    reading.text = _LONE_STRONG.sub("", _SUPERSCRIPT.sub(_caret, text))
     return reading
 
 
 def _gather(tokens: Sequence[Token], reading: _Reading) -> None:
     link_start: int | None = None  # where the open link's text starts in parts
     strong = 0
+    previous = ""
     for token in tokens:
         kind = token.type
         piece = ""
         if kind in ("text", "code_inline"):
             piece = token.content
+            if previous in _EMPHASIS_CLOSE:  # html2text's "**Baricitinib** 's", "_trans_ -cyclo"
+                piece = _SPACE_AFTER_EMPHASIS.sub("", piece, count=1)
         elif kind in ("softbreak", "hardbreak"):
             piece = "\n"
         elif kind == "image":
@@ -184,6 +198,7 @@ def _gather(tokens: Sequence[Token], reading: _Reading) -> None:
             reading.outside_links |= link_start is None and kind != "image"
             reading.outside_strong |= strong == 0
         reading.parts.append(piece)
+        previous = kind
 
 
 def _inline_tag(tag: str) -> str:
@@ -196,9 +211,10 @@ def _inline_tag(tag: str) -> str:
 
 
 def _superscripts(raw: str) -> str:
-    """Superscripts of every written form as markers or ``^{x}``."""
+    """Superscripts of every written form as markers, characters or ``^{x}``; subscripts
+    written as markup as characters where Unicode has them (``IC<sub>50</sub>`` is IC₅₀)."""
     if "<" in raw:
-        raw = _SUP_TAG.sub(_superscript, raw)
+        raw = _SUB_TAG.sub(_subscript, _SUP_TAG.sub(_superscript, raw))
     if "^(" in raw:
         raw = _CARET_PARENS.sub(_superscript, raw)
     return raw
@@ -228,7 +244,21 @@ def _superscript(match: re.Match[str]) -> str:
         return inner  # "<sup>13</sup>C": the isotope's mass number, "13C"
     if _SUP_CITATIONS.fullmatch(inner) and not _raises(before, inner):
         return f"[{inner.strip('[]').replace(';', ',')}]"
+    if _SCRIPTABLE.fullmatch(inner):  # a power: "10⁹", "s⁻¹", as the page shows it
+        return inner.translate(_TO_SUPERSCRIPT)
     return f"^{{{inner}}}"
+
+
+def _caret(match: re.Match[str]) -> str:
+    """``^{x}``: superscript characters where Unicode has them ("10^{9}" is 10⁹), else ``^x``."""
+    inner = match.group(1)
+    return inner.translate(_TO_SUPERSCRIPT) if _SCRIPTABLE.fullmatch(inner) else f"^{inner}"
+
+
+def _subscript(match: re.Match[str]) -> str:
+    """A subscript as characters where Unicode has them ("IC₅₀", "C₂H₆"), else its text."""
+    inner = match.group(1).strip()
+    return inner.translate(_TO_SUBSCRIPT) if _SCRIPTABLE.fullmatch(inner) else inner
 
 
 def _raises(before: str, inner: str) -> bool:

@@ -4,10 +4,10 @@ Each rendering takes a guide's source text and returns the text and the file
 suffix it would be saved under. Text transforms (compact, hard-wrapped, `#`
 markers removed, tab-separated tables) work on the source text itself; the
 converters (pandoc, html2text, markdownify) read the guide's HTML: an HTML
-source as it is, any other rendered by markdown-it-py (each line of a dump
-its own block, as a person would hand it to a Markdown renderer; a
-hard-wrapped text with CommonMark's soft breaks). Nothing here reads the
-pipeline's own blocks.
+source as it is, any other rendered by markdown-it-py (each line of a text
+dump its own block, as a person would hand it to a Markdown renderer; a
+Markdown file or a hard-wrapped text as CommonMark reads it, line breaks
+inside a paragraph soft). Nothing here reads the pipeline's own blocks.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def to_html(text: str, suffix: str) -> str:
     if suffix in (".html", ".htm"):
         return text
     body = split_front_matter(text)[1]
-    if _hard_wrapped(body):  # its line breaks mean nothing: CommonMark's soft breaks
+    if _hard_wrapped(body) or suffix == ".md":  # a Markdown file, or wrapped: as CommonMark reads it
         return _markdown_it(body)
     return _markdown_it(_spaced(body), breaks=True)
 
@@ -144,7 +144,7 @@ def to_html_by_pandoc(text: str, suffix: str) -> str:
     if suffix in (".html", ".htm"):
         return _page(str(pypandoc.convert_text(text, "html", format="html")))
     body = split_front_matter(text)[1]
-    source = body if _hard_wrapped(body) else _spaced(body)
+    source = body if _hard_wrapped(body) or suffix == ".md" else _spaced(body)
     return _page(str(pypandoc.convert_text(source, "html", format="gfm")))
 
 

@@ -145,7 +145,7 @@ def test_wiki_markup_reads_as_a_reader_sees_it() -> None:
 
     texts = [b.inline.text for b in parse((PAGES / "wikitable.html").read_text("utf-8")).blocks
              if isinstance(b, ParagraphBlock)]
-    assert any("[13C6]-imatinib" in t and "R^2 > 0.999" in t for t in texts), texts
+    assert any("[13C₆]-imatinib" in t and "R² > 0.999" in t for t in texts), texts
 
 
 def test_content_words_in_ids_are_not_chrome() -> None:

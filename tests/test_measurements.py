@@ -59,7 +59,22 @@ def test_every_number_of_the_first_guide_is_a_measurement() -> None:
     assert got == sorted((_expected(c) for c in SEED_CASES), key=repr)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['guide'][:12]}-{c['row']}-{c['col']}")
+# Cases a reader reads that the measurement reader does not read yet, with what it misses.
+NOT_READ_YET = {
+    "115_venetoclax_product_properties.txt": "a column that names each row's measure (Measure: "
+                                             "Ki, EC50) is the quantity, and the drug columns the "
+                                             "compound measured",
+}
+
+
+def _case_params() -> list[Any]:
+    return [pytest.param(c, id=f"{c['guide'][:12]}-{c['row']}-{c['col']}",
+                         marks=[pytest.mark.xfail(reason=NOT_READ_YET[c["guide"]], strict=True)]
+                         if c["guide"] in NOT_READ_YET else [])
+            for c in CASES]
+
+
+@pytest.mark.parametrize("case", _case_params())
 def test_a_reader_agrees_with_the_measurement(case: dict[str, str]) -> None:
     doc = guide(case["guide"])
     (table,) = [t for t in doc.records.tables if t.title == case["table"]]

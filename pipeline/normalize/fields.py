@@ -11,6 +11,7 @@ the delimiter are layout, the label and value are the field.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from pipeline.blocks import Block, TableBlock
 from pipeline.normalize.values import finite_number, normalize_micro
@@ -20,6 +21,10 @@ PENDING_LABEL = "_pending_label"  # key in the found fields: a label waiting for
 # Identifiers whose every character is meaning: read from the raw line, escapes undone.
 VERBATIM_FIELDS = frozenset({"smiles", "inchi", "inchi_key"})
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")  # a converter's "\[N+\]"
+_FRAME = re.compile(r"^\\?\|\s*+|(?<!\s)\s*+\\?\|$")  # "| ", " |", " \|" framing a field line
+# A known head label after a space, with its colon: where the next field of a row begins.
+_NEXT_LABEL = re.compile(r"(?<=\s)(?:" + "|".join(
+    re.escape(label) for label in sorted(HEAD_LABELS, key=len, reverse=True)) + r")\s*[:：]", re.I)
 _WEIGHT = re.compile(r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
 
 
@@ -30,7 +35,8 @@ def read_fields(block: Block, found: dict[str, str], languages: list[str]) -> tu
         return False, []
     pairs = [(_unframed(line.text), _unframed(raw)) for line, raw in
              zip(block.lines(), block.text.split("\n"), strict=True)]
-    pairs = [(line, raw) for line, raw in pairs if line and not _is_delimiter_row(line)]
+    pairs = [(part, raw if part == line else part) for line, raw in pairs
+             if line and not _is_delimiter_row(line) for part in _fields_in_a_row(line)]
     lines, raws = [line for line, _ in pairs], [raw for _, raw in pairs]
     pending = found.pop(PENDING_LABEL, None)  # a label-only block above: this is its value
     if pending is not None and lines:
@@ -73,14 +79,27 @@ def _value(label: str, clean: str, raw: str) -> str:
     return _ESCAPE.sub(r"\1", raw).strip("*_` ")
 
 
+def _fields_in_a_row(line: str) -> list[str]:
+    """A line that opens with a known field and holds more in a row, each field apart: a
+    page that runs its header lines into one paragraph ("Compound: DTT Cat. No.: B3290614
+    CAS No.: 3483-12-3") says them all on one line."""
+    match = FIELD_LINE.match(line)
+    if match is None or match["label"].strip().lower() not in HEAD_LABELS:
+        return [line]
+    starts = [m.start() for m in _NEXT_LABEL.finditer(line, match.end("label"))]
+    bounds = [0, *starts, len(line)]
+    return [line[a:b].strip() for a, b in pairwise(bounds) if line[a:b].strip()]
+
+
 def _is_delimiter_row(line: str) -> bool:
     """"|---|---|" between framed lines: layout, not a field."""
     return "-" in line and not line.strip("|:- \t")
 
 
 def _unframed(text: str) -> str:
-    """A field line a table converter left framed in pipes ("| CAS: 123 |"), unframed."""
-    return text.strip().removeprefix("|").removesuffix("|").strip()
+    """A field line a table converter left framed in pipes ("| CAS: 123 |", escaped or not),
+    unframed."""
+    return _FRAME.sub("", text.strip())
 
 
 def molecular_weight(text: str) -> tuple[float | None, str | None]:

@@ -43,6 +43,9 @@ _CITE_YEAR = re.compile(r"\[(?P<year>(?:19|20)\d\d)\]")
 _CITE_URL = re.compile(r"(?P<url>https?://[^\s\]\)]+)")
 _URL_CATALOG = re.compile(r"/product/(?P<cat>[A-Za-z]{1,3}\d{3,})", re.I)
 
+_OPEN_DATE = re.compile(r"\bdate:\s*$", re.I)  # a byline whose date label waits for its value
+_DATE_NEXT = "_date_next"  # key in the found fields: the next block may be the byline's date
+MAX_DATE_CHARS = 40  # "March 2026", "14 March 2026": a date line, not a sentence with a year
 _BYLINE_PARTS = re.compile(r"^\s*author:\s*(?P<author>.*?)\s*(?:date:\s*(?P<date>.*))?$", re.I | re.S)
 
 # What a guide calls itself, in its title, and the kind that follows. First match wins.
@@ -124,6 +127,11 @@ def _take(block: Block, found: dict[str, str], languages: list[str], head: bool)
         return text == found["title"]  # the title printed twice
     if BYLINE.match(text) and "byline" not in found and not isinstance(block, HeadingBlock):
         found["byline"] = text
+        if _OPEN_DATE.search(text):  # "Author: ... Date:", the date on the next line
+            found[_DATE_NEXT] = ""
+        return True
+    if found.pop(_DATE_NEXT, None) is not None and len(text) <= MAX_DATE_CHARS and parse_date(text):
+        found["byline"] = f"{found['byline']} {text}"
         return True
     if not head:
         return False

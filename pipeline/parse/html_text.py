@@ -2,8 +2,9 @@
 
 Inline elements become the inline syntax of the one grammar (``pipeline/inline.py``):
 ``<strong>`` gives ``**x**``, ``<em>`` ``*x*``, ``<a href>`` ``[x](href)``; ``<sup>``
-stays ``<sup>x</sup>`` for the grammar to read (citation or power); ``<sub>`` is
-plain text (IC<sub>50</sub> reads IC50). What no reader of the page sees (scripts,
+and ``<sub>`` stay ``<sup>x</sup>`` and ``<sub>x</sub>`` for the grammar to read
+(a citation, or a power and a subscript in Unicode's characters: IC<sub>50</sub>
+reads IC₅₀, as pandoc writes it in text). What no reader of the page sees (scripts,
 the page's own header and footer, hidden elements, cookie banners) is ignored.
 Line numbers are the source lines the HTML5 parser reports for each element.
 """
@@ -78,8 +79,8 @@ def inline_node(node: object) -> str:
         return _wrap(content, "*")
     if name == "code":
         return f"`{content}`"
-    if name == "sup":  # a citation or a power: the inline grammar tells them apart
-        return f"<sup>{content.strip()}</sup>"
+    if name in ("sup", "sub"):  # a citation or a power: the inline grammar tells them apart
+        return f"<{name}>{content.strip()}</{name}>"
     if name == "a":
         href = str(node.get("href") or "")
         reference = node.get("data-reference")

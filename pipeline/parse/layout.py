@@ -113,8 +113,10 @@ def wrap_width(lines: Sequence[str]) -> int | None:
     every length, and the long ones end their sentence.
     """
     tables = pipe_table_lines(lines)
+    # A line without a space (an InChI string, a URL) is as long as it is, wrapped or not.
     pairs = [(a.rstrip(), lines[k + 1]) for k, a in enumerate(lines[:-1])
-             if k not in tables and k + 1 not in tables and _is_prose(a) and _continues(lines[k + 1])]
+             if k not in tables and k + 1 not in tables and _is_prose(a) and " " in a.strip()
+             and _continues(lines[k + 1])]
     if len(pairs) < MIN_WRAP_EVIDENCE:
         return None
     lengths = sorted(len(a) for a, _ in pairs)

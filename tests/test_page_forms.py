@@ -1,0 +1,96 @@
+"""Forms of real pages the first samples did not show, each case read from a guide.
+
+The head of a page (a product header in any layout, chrome before the title, a category line,
+a dated line), line breaks inside a block, a page whose body is bullets, and the reference
+forms. ``tests/cases/pages/`` holds pages made from a guide's own lines in another layout;
+the tables in ``tests/cases/`` say what a reader takes from each.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from pipeline.blocks import Block, TableBlock
+from pipeline.decode import decode
+from pipeline.extract import extract
+from pipeline.parse import parse
+from pipeline.parse.front_matter import split_front_matter
+from pipeline.validate import ValidatedDoc
+from tests.conftest import CASES_DIR, ROOT, read_cases
+
+PAGES = CASES_DIR / "pages"
+
+
+def _path(source: str) -> Path:
+    return ROOT / source if source.startswith("sources/") else CASES_DIR / source
+
+
+@cache
+def _extract(source: str) -> ValidatedDoc:
+    path = _path(source)
+    return extract(path.read_bytes(), f"sources/{path.name}")
+
+
+@cache
+def _blocks(source: str) -> tuple[Block, ...]:
+    path = _path(source)
+    text = split_front_matter(decode(path.read_bytes()).text)[1]
+    return parse(text, "text").blocks
+
+
+def _optional(text: str) -> str | None:
+    return text or None
+
+
+@pytest.mark.parametrize("case", read_cases("page_heads.md"), ids=lambda c: c["source"][:28])
+def test_head_of_page(case: dict[str, str]) -> None:
+    doc = _extract(case["source"])
+    assert not doc.failed, doc.issues
+    record = doc.records.documents[0]
+    weight = float(case["molecular_weight"]) if case["molecular_weight"] else None
+    assert (record.title, record.compound_name, record.catalog_number, record.published) == (
+        case["title"], _optional(case["compound_name"]), _optional(case["catalog_number"]),
+        _optional(case["published"]))
+    assert (record.author, record.cas_number, record.molecular_formula, record.molecular_weight,
+            record.inchi_key) == (_optional(case["author"]), _optional(case["cas_number"]),
+                                  _optional(case["molecular_formula"]), weight,
+                                  _optional(case["inchi_key"]))
+
+
+@pytest.mark.parametrize("case", read_cases("soft_breaks.md"),
+                         ids=lambda c: f"{c['source'][8:20]}-{c['line']}")
+def test_a_block_is_its_lines_as_the_text_says(case: dict[str, str]) -> None:
+    (block,) = [b for b in _blocks(case["source"]) if b.line_start == int(case["line"])]
+    assert not isinstance(block, TableBlock)
+    text = block.inline.text
+    assert (block.kind, text.startswith(case["starts"]), text.endswith(case["ends"])) == (
+        case["kind"], True, True), text
+
+
+@pytest.mark.parametrize("case", read_cases("references.md"),
+                         ids=lambda c: f"{c['guide'][:12]}-{c['number']}")
+def test_reference_fields_come_from_its_form(case: dict[str, str]) -> None:
+    doc = _extract(f"sources/{case['guide']}")
+    (reference,) = [r for r in doc.records.references if r.number == int(case["number"])]
+    year = int(case["year"]) if case["year"] else None
+    assert (reference.authors, reference.title, reference.journal, reference.year,
+            reference.pmid) == (_optional(case["authors"]), case["title"],
+                                _optional(case["journal"]), year, _optional(case["pmid"]))
+
+
+def test_a_page_of_bullets_under_plain_headings_is_read() -> None:
+    """118's purification notes as a page of bullets: no paragraph, no marked heading."""
+    doc = _extract("pages/bullets_only.txt")
+    assert not doc.failed, doc.issues
+    assert [s.title for s in doc.records.sections] == [
+        "DTT in Purification and Labeling", "Buffers", "Labeling"]
+    assert [s.parent_id for s in doc.records.sections][1:] == ["dtt-in-purification-and-labeling"] * 2
+
+
+def test_a_page_without_prose_is_still_not_a_guide() -> None:
+    text = "Sign in\n\n- Email address\n- Password\n\nForgot your password?\n\nCreate an account\n"
+    doc = extract(text.encode(), "sources/login.txt")
+    assert doc.failed and "not a guide" in doc.issues[0].message
