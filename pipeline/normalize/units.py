@@ -4,9 +4,10 @@ Canonical units by what is measured: amount concentrations in mol/L, mass
 concentrations in g/L, masses in g, durations in days. Percentages stay
 percentages; rates, ratios, energies, molar masses and temperatures are kept as
 given (their value and unit unchanged). A unit pint cannot read is kept as
-written with no canonical value: never forced. pint converts in decimal
-arithmetic (``non_int_type=Decimal``), so 5.9 nM is 5.9e-9 mol/L and 12 h is 0.5
-day, with one rounding to a float at the end.
+written with no canonical value: never forced. pint reads each unit
+spelling once per run and gives its exact factor to the canonical unit in decimal
+arithmetic (``non_int_type=Decimal``); a value converts by that factor, so 5.9 nM
+is 5.9e-9 mol/L and 12 h is 0.5 day, with one rounding to a float at the end.
 """
 
 from __future__ import annotations
@@ -49,29 +50,29 @@ def canonical(value: float | None, unit: str | None) -> tuple[float | None, str 
         return None, None
     if unit in AS_GIVEN:
         return value, unit
-    target = _target(unit)
+    target = _conversion(unit)
     if target is None:
         return None, None
-    name, pint_unit = target
-    if pint_unit is None:
+    name, factor = target
+    if factor is None:
         return value, unit  # a rate, a ratio, an energy: as given
-    quantity = registry().Quantity(Decimal(repr(value)), _pint_spelling(unit))
-    result = float(quantity.to(pint_unit).magnitude)
+    result = float(Decimal(repr(value)) * factor)
     return (result, name) if math.isfinite(result) else (None, None)
 
 
 @cache
-def _target(unit: str) -> tuple[str, str | None] | None:
-    """The canonical unit's name and pint spelling; (unit, None) to keep the unit as given;
-    None when pint cannot read the unit."""
+def _conversion(unit: str) -> tuple[str, Decimal | None] | None:
+    """The canonical unit's name and the exact factor to it, read by pint once per unit
+    spelling; (unit, None) to keep the unit as given; None when pint cannot read the unit."""
     try:
-        quantity = registry().Quantity(1, _pint_spelling(unit))
-    except (pint.PintError, AttributeError, TypeError, ValueError, SyntaxError, AssertionError):
+        quantity = registry().Quantity(Decimal(1), _pint_spelling(unit))
+        dimensionality = str(quantity.dimensionality)
+        for dimension, name, pint_unit in CANONICAL:
+            if dimensionality == dimension:
+                return name, Decimal(quantity.to(pint_unit).magnitude)
+    except (pint.PintError, AttributeError, TypeError, ValueError, SyntaxError, AssertionError,
+            ArithmeticError):
         return None
-    dimensionality = str(quantity.dimensionality)
-    for dimension, name, pint_unit in CANONICAL:
-        if dimensionality == dimension:
-            return name, pint_unit
     return unit, None
 
 

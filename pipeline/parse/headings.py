@@ -74,8 +74,7 @@ def mark_headings(blocks: Sequence[Block]) -> list[Block]:
     # The title is no menu item: a menu printed right above it stays a menu, and the
     # audience line and first section heading right below it stay headings.
     menu = _menu_lines([c and i != title for i, c in enumerate(candidates)])
-    return _assign_levels([_inferred(b) if candidates[i] and i not in menu else b
-                           for i, b in enumerate(blocks)], title)
+    return _assign_levels([blocks[i] if i in menu else b for i, b in enumerate(preview)], title)
 
 
 def _menu_lines(candidates: Sequence[bool]) -> set[int]:

@@ -103,7 +103,7 @@ def relayout(lines: Sequence[str], width: int | None, first_line: int = 1, *,
     return Layout("\n".join(out), tuple(spans))
 
 
-def wrap_width(lines: Sequence[str]) -> int | None:
+def wrap_width(lines: Sequence[str], tables: set[int] | None = None) -> int | None:
     """The width a text is hard-wrapped at, or None when its lines are whole blocks.
 
     A wrapper breaks a line where the next word would not fit, so in wrapped text
@@ -112,7 +112,7 @@ def wrap_width(lines: Sequence[str]) -> int | None:
     lines are blocks, consecutive lines are headings, fields and paragraphs of
     every length, and the long ones end their sentence.
     """
-    tables = pipe_table_lines(lines)
+    tables = pipe_table_lines(lines) if tables is None else tables
     # A line without a space (an InChI string, a URL) is as long as it is, wrapped or not.
     pairs = [(a.rstrip(), lines[k + 1]) for k, a in enumerate(lines[:-1])
              if k not in tables and k + 1 not in tables and _is_prose(a) and " " in a.strip()
@@ -128,13 +128,13 @@ def wrap_width(lines: Sequence[str]) -> int | None:
     return width if mid_sentence >= MIN_MID_SENTENCE_SHARE * len(full) else None
 
 
-def separates_blocks(lines: Sequence[str]) -> bool:
+def separates_blocks(lines: Sequence[str], tables: set[int] | None = None) -> bool:
     """The text separates its blocks by blank lines, so a line break inside a block is soft.
 
     Counted on lines of prose (table rows and list items run on without blank lines in
     any layout): a compact dump has no blank lines, or a few around its tables.
     """
-    tables = pipe_table_lines(lines)
+    tables = pipe_table_lines(lines) if tables is None else tables
     prose = sum(1 for k, line in enumerate(lines)
                 if k not in tables and _is_prose(line) and not _LIST_START.match(line))
     first = next((k for k, line in enumerate(lines) if line.strip()), len(lines))

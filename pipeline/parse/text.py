@@ -15,7 +15,13 @@ from dataclasses import replace
 
 from pipeline.blocks import Block, Parsed, TableBlock
 from pipeline.parse.headings import mark_headings
-from pipeline.parse.layout import Layout, relayout, separates_blocks, wrap_width
+from pipeline.parse.layout import (
+    Layout,
+    pipe_table_lines,
+    relayout,
+    separates_blocks,
+    wrap_width,
+)
 from pipeline.parse.lists import TEXT_BULLET
 from pipeline.parse.markdown import read_blocks
 from pipeline.parse.plain_tables import find_tables
@@ -27,7 +33,8 @@ def parse(text: str) -> Parsed:
     tables, issues = find_tables(lines)
     inside = {k for t in tables for k in range(t.start, t.end)}
     body = [line for k, line in enumerate(lines) if k not in inside]
-    width, soft = wrap_width(body), separates_blocks(body)
+    body_tables = pipe_table_lines(body)  # the two layout readings share one scan
+    width, soft = wrap_width(body, body_tables), separates_blocks(body, body_tables)
     blocks: list[Block] = []
     position = 0
     for table in tables:
