@@ -76,7 +76,7 @@ _LONE_STRONG = re.compile(r"\*\*|__")  # an unpaired "**" a converter left behin
 # A converter writes a space after closing emphasis so that it closes ("**Baricitinib** 's",
 # "_trans_ -cyclooctene"); before a possessive or a hyphenated suffix that space is not text.
 _EMPHASIS_CLOSE = frozenset({"strong_close", "em_close"})
-_SPACE_AFTER_EMPHASIS = re.compile(r"^ (?=['’]s\b|-\w)")
+_SPACE_AFTER_EMPHASIS = re.compile(r"^ (?=['’]s\b|-[^\W\d_])")  # not "**Storage** -20 °C"
 _ORPHAN_SPACE = re.compile(r"(?<=\S) ([.,;:])(?=\s|$)")
 # Format characters that print as nothing (Unicode category Cf: soft hyphen, zero-width space
 # and joiners, direction marks and embeddings, word joiner and invisible operators, a stray

@@ -111,12 +111,12 @@ FIELD_LABELS = frozenset(
 FIELD_LINE = re.compile(r"^\s*(?P<label>[^:：\n]{1,40}?)[:：]\s*(?P<value>.*)$", re.S)
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-# The byline: "Author: ... Date: ...", bold labels or not; a dated line ("Last updated
-# 2026-03-14", "Published: March 2026"); or another vendor's "Name Mon DD, YYYY 426"
-# (author, date, view count).
+# The byline: "Author: ... Date: ...", bold labels or not; a short dated line ("Last updated
+# 2026-03-14", "Published: March 2026"; "Updated March 2024 guidance lowers ..." is a
+# sentence); or another vendor's "Name Mon DD, YYYY 426" (author, date, view count).
 BYLINE = re.compile(
     r"^\s*(?i:author|date):"
-    r"|^\s*(?i:last\s+(?:reviewed|updated|modified)|updated|published|posted)\s*:?\s*"
+    r"|^(?=.{0,60}$)\s*(?i:last\s+(?:reviewed|updated|modified)|updated|published|posted)\s*:?\s*"
     r"(?P<dated>(?:(?i:" + _MONTH + r")\s|(?:19|20)\d\d-\d\d).*)$"
     r"|^\s*(?P<name>[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,4})\s+"
     r"(?P<date>(?i:" + _MONTH + r")\s\d{1,2},\s\d{4})(?:\s+(?P<views>[\d,]+))?\s*$"

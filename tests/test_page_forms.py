@@ -52,8 +52,8 @@ def test_head_of_page(case: dict[str, str]) -> None:
     record = doc.records.documents[0]
     weight = float(case["molecular_weight"]) if case["molecular_weight"] else None
     assert (record.title, record.compound_name, record.catalog_number, record.published) == (
-        case["title"], _optional(case["compound_name"]), _optional(case["catalog_number"]),
-        _optional(case["published"]))
+        _optional(case["title"]), _optional(case["compound_name"]),
+        _optional(case["catalog_number"]), _optional(case["published"]))
     assert (record.author, record.cas_number, record.molecular_formula, record.molecular_weight,
             record.inchi_key) == (_optional(case["author"]), _optional(case["cas_number"]),
                                   _optional(case["molecular_formula"]), weight,
@@ -73,7 +73,8 @@ def test_a_block_is_its_lines_as_the_text_says(case: dict[str, str]) -> None:
 @pytest.mark.parametrize("case", read_cases("references.md"),
                          ids=lambda c: f"{c['guide'][:12]}-{c['number']}")
 def test_reference_fields_come_from_its_form(case: dict[str, str]) -> None:
-    doc = _extract(f"sources/{case['guide']}")
+    source = case["guide"] if case["guide"].startswith("pages/") else f"sources/{case['guide']}"
+    doc = _extract(source)
     (reference,) = [r for r in doc.records.references if r.number == int(case["number"])]
     year = int(case["year"]) if case["year"] else None
     assert (reference.authors, reference.title, reference.journal, reference.year,
@@ -90,7 +91,28 @@ def test_a_page_of_bullets_under_plain_headings_is_read() -> None:
     assert [s.parent_id for s in doc.records.sections][1:] == ["dtt-in-purification-and-labeling"] * 2
 
 
-def test_a_page_without_prose_is_still_not_a_guide() -> None:
-    text = "Sign in\n\n- Email address\n- Password\n\nForgot your password?\n\nCreate an account\n"
-    doc = extract(text.encode(), "sources/login.txt")
+NOT_GUIDES = {
+    "login": "Sign in\n\n- Email address\n- Password\n\nForgot your password?\n\nCreate an account\n",
+    "error page": "Page not found\n\nSorry, the page you are looking for does not exist or has "
+                  "been moved to another address.\n\nPlease check the spelling of the address or "
+                  "return to our home page to browse products.\n",
+    "consent": "Cookie settings\n\nWe use cookies to improve your experience on our website and "
+               "to show you relevant offers.\n\nAccept all\nReject all\n\nYou can change your "
+               "cookie consent preferences at any time in the privacy settings.\n",
+    "shop": "Biotin-PEG4-NHS ester\n\nA water-soluble biotinylation reagent for labeling primary "
+            "amines on proteins.\n\nHigh purity, shipped at room temperature in sealed vials.\n\n"
+            "Add to cart\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_GUIDES))
+def test_a_page_without_prose_is_still_not_a_guide(name: str) -> None:
+    doc = extract(NOT_GUIDES[name].encode(), f"sources/{name.replace(' ', '-')}.txt")
     assert doc.failed and "not a guide" in doc.issues[0].message
+
+
+def test_a_category_like_section_in_the_body_is_no_title() -> None:
+    """A table and prose before "Storage & Handling": the body has begun, nothing is dropped."""
+    doc = _extract("pages/body_category.txt")
+    assert doc.records.documents[0].title is None
+    assert len(doc.records.tables) == 1 and len(doc.records.measurements) == 2

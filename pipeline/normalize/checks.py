@@ -16,7 +16,14 @@ from pipeline.normalize.model import Draft
 from pipeline.vocabulary import BYLINE, FIELD_LABELS, FIELD_LINE
 
 MIN_SENTENCE_WORDS = 8  # a paragraph or list item this long reads as prose, not a menu entry
-MIN_PROSE_WORDS = 25  # this much prose is a document; a shop, login or error page has less
+MIN_PROSE_WORDS = 25  # this much prose in two blocks or more is a document
+MIN_ONE_BLOCK_WORDS = 40  # ... or this much in one
+# What an error, consent or shop page says: never the prose of a guide.
+NOT_CONTENT = re.compile(
+    r"\b(?:page\s+(?:you\s+(?:are|were)\s+looking\s+for|(?:was\s+)?not\s+found|cannot\s+be\s+found)"
+    r"|does\s+not\s+exist|no\s+longer\s+(?:exists|available)|404|cookies?|consent"
+    r"|privacy\s+(?:policy|settings|preferences)|add\s+to\s+(?:cart|basket)|your\s+(?:cart|basket)"
+    r"|sign\s+in|log\s+in|check\s+the\s+spelling|enable\s+javascript)\b", re.I)
 MIN_CUT_WORDS = 6  # a shorter last line ("Email: ...", "Contact") is a footer, not a cut sentence
 MAX_FAMILY_HEADING_LEVEL = 4  # the family's pages use h1-h4; deeper is damage or another site
 _REFERENCE_ITEM = re.compile(r"^\s*\[\d{1,4}\]\s")
@@ -26,15 +33,20 @@ _MID_SENTENCE = re.compile(r"[\w,;(\-–]$")
 def check_is_guide(draft: Draft) -> Draft:
     """A page with no prose, no table, no marked heading and no byline is not a guide (an
     empty, shop, login or error page). Prose is paragraphs and list items of at least
-    MIN_SENTENCE_WORDS words, MIN_PROSE_WORDS in all: a page whose body is bullets under
-    plain short headings is a document."""
+    MIN_SENTENCE_WORDS words that say no error, consent or shop words: MIN_PROSE_WORDS in two
+    blocks or more or under a heading, or MIN_ONE_BLOCK_WORDS in one. A page whose body is bullets under plain
+    short headings is a document."""
     blocks = draft.source_blocks
     has_table = any(isinstance(b, TableBlock) for b in blocks)
     has_byline = any(isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text) for b in blocks)
     has_heading = any(isinstance(b, HeadingBlock) and b.marked for b in blocks)
-    prose = sum(len(words) for b in blocks if isinstance(b, ParagraphBlock | ListItemBlock)
-                and len(words := b.inline.text.split()) >= MIN_SENTENCE_WORDS)
-    if has_table or has_byline or has_heading or prose >= MIN_PROSE_WORDS:
+    prose = [len(words) for b in blocks if isinstance(b, ParagraphBlock | ListItemBlock)
+             and len(words := b.inline.text.split()) >= MIN_SENTENCE_WORDS
+             and not NOT_CONTENT.search(b.inline.text)]
+    inferred = any(isinstance(b, HeadingBlock) for b in blocks)  # a heading beside prose
+    has_prose = sum(prose) >= (MIN_PROSE_WORDS if len(prose) > 1 or inferred
+                               else MIN_ONE_BLOCK_WORDS)
+    if has_table or has_byline or has_heading or has_prose:
         return draft
     issue = Issue("normalize", "error",
                   "this is not a guide: no prose, no table, no heading and no author/date line "

@@ -25,6 +25,9 @@ _FRAME = re.compile(r"^\\?\|\s*+|(?<!\s)\s*+\\?\|$")  # "| ", " |", " \|" framin
 # A known head label after a space, with its colon: where the next field of a row begins.
 _NEXT_LABEL = re.compile(r"(?<=\s)(?:" + "|".join(
     re.escape(label) for label in sorted(HEAD_LABELS, key=len, reverse=True)) + r")\s*[:：]", re.I)
+# Any other label of a row: a capitalized word and up to two small ones ("Pack size:",
+# "Purity:", "Origin of product:").
+_OTHER_LABEL = re.compile(r"(?<=\s)[A-Z][a-z][\w\-]*+(?:\s[a-z][\w\-]*+){0,2}[:：](?=\s)")
 _WEIGHT = re.compile(r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
 
 
@@ -80,14 +83,17 @@ def _value(label: str, clean: str, raw: str) -> str:
 
 
 def _fields_in_a_row(line: str) -> list[str]:
-    """A line that opens with a known field and holds more in a row, each field apart: a
-    page that runs its header lines into one paragraph ("Compound: DTT Cat. No.: B3290614
-    CAS No.: 3483-12-3") says them all on one line."""
+    """A line that opens with a known field and holds more in a row, each field apart (at
+    every label, known or not): a page that runs its header lines into one paragraph
+    ("Compound: DTT Cat. No.: B3290614 Pack size: 5 g CAS No.: 3483-12-3") says them all
+    on one line."""
     match = FIELD_LINE.match(line)
     if match is None or match["label"].strip().lower() not in HEAD_LABELS:
         return [line]
-    starts = [m.start() for m in _NEXT_LABEL.finditer(line, match.end("label"))]
-    bounds = [0, *starts, len(line)]
+    known = [m.span() for m in _NEXT_LABEL.finditer(line, match.end("label"))]
+    other = [m.start() for m in _OTHER_LABEL.finditer(line, match.end("label"))
+             if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in known)]
+    bounds = [0, *sorted({a for a, _ in known} | set(other)), len(line)]
     return [line[a:b].strip() for a, b in pairwise(bounds) if line[a:b].strip()]
 
 

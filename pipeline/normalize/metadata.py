@@ -72,7 +72,9 @@ def read_metadata(draft: Draft) -> Draft:
     kept: list[Block] = []
     head = True
     if title_at is not None:  # above the title: a product header and chrome, read and dropped
-        read_product_header(blocks[:title_at], found, languages)
+        title = blocks[title_at]
+        read_product_header(blocks[:title_at], found, languages,
+                            "" if isinstance(title, TableBlock) else title.inline.text)
     for block in blocks[title_at or 0:]:
         if head and _ends_head(block):
             head = False
@@ -113,6 +115,7 @@ def _is_head_line(text: str) -> bool:
 
 def _take(block: Block, found: dict[str, str], languages: list[str], head: bool) -> bool:
     """Record the metadata a block carries; True when the block is metadata only."""
+    date_next = found.pop(_DATE_NEXT, None) is not None  # only the block right after a byline
     if isinstance(block, TableBlock):
         return False
     text = block.inline.text
@@ -130,7 +133,7 @@ def _take(block: Block, found: dict[str, str], languages: list[str], head: bool)
         if _OPEN_DATE.search(text):  # "Author: ... Date:", the date on the next line
             found[_DATE_NEXT] = ""
         return True
-    if found.pop(_DATE_NEXT, None) is not None and len(text) <= MAX_DATE_CHARS and parse_date(text):
+    if date_next and len(text) <= MAX_DATE_CHARS and parse_date(text):
         found["byline"] = f"{found['byline']} {text}"
         return True
     if not head:

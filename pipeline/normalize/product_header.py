@@ -24,8 +24,10 @@ from pipeline.vocabulary import (
     BYLINE,
     CALL_TO_ACTION,
     CATEGORY_LINE,
+    FIELD_LINE,
     HEAD_LABELS,
     PAGE_CHROME,
+    SEPARATED_ITEMS,
     field_label,
     is_product_section,
     label_only,
@@ -37,12 +39,15 @@ _PACKAGING_ALT = re.compile(
     r"^\s*product\s+(?:packaging|image|photo|picture)\s+(?:for|of)\s+(?P<name>.+?)\s*"
     r"(?:\((?i:cat\b|catalog|cas\b).*)?$", re.I)
 _SENTENCE_END = re.compile(r"[.!?;,]\s*$")
+# Stock and price lines of a shop page: never a product's name.
+_STOCK = re.compile(r"\b(?:in\s+stock|out\s+of\s+stock|ships?\s+(?:in|within)|price|backorder"
+                    r"|pre-?order|available)\b|[$€£]\s*\d", re.I)
 _CATALOG_LABELS = frozenset(label for label, (field, _) in HEAD_LABELS.items()
                             if field == "catalog_number")
 
 
 def read_product_header(blocks: Sequence[Block], found: dict[str, str],
-                        languages: list[str]) -> None:
+                        languages: list[str], title: str = "") -> None:
     """Read the fields, the byline and the compound's name from the blocks above the title."""
     names: list[str] = []  # candidate name lines, in order
     product = False  # the header shows it is a product's
@@ -62,8 +67,10 @@ def read_product_header(blocks: Sequence[Block], found: dict[str, str],
         if "catalog_number" in found and "_name_above_catalog" not in found:
             found["_name_above_catalog"] = names[-1] if names and _catalog_line(block) else ""
         names.extend(line for line in others if _reads_as_name(line))
+    titled = [n for n in names if not _PACKAGING_ALT.match(n) and _named_in(n, title)]
     name = _alt_text_name(names) or found.pop("_name_above_catalog", "") or (
-        next((n for n in names if not _PACKAGING_ALT.match(n)), "") if product else "")
+        next(iter(titled), "") or next((n for n in names if not _PACKAGING_ALT.match(n)), "")
+        if product else "")
     found.pop("_name_above_catalog", None)
     if name:
         found.setdefault("product_name", name)
@@ -84,8 +91,16 @@ def _alt_text_name(lines: Sequence[str]) -> str | None:
 
 
 def _reads_as_name(line: str) -> bool:
-    """A short line of words that is not chrome, a field, a label or a sentence."""
+    """A short line of words that is not chrome (a call to action, a breadcrumb, stock and
+    price lines), a field, a label or a sentence."""
     return (0 < len(line) <= MAX_NAME_CHARS and any(ch.isalpha() for ch in line)
             and not _SENTENCE_END.search(line) and not CALL_TO_ACTION.match(line)
             and not PAGE_CHROME.match(line) and not CATEGORY_LINE.match(line)
-            and not label_only(line) and field_label(line) is None)
+            and not SEPARATED_ITEMS.search(line) and not _STOCK.search(line)
+            and not label_only(line) and FIELD_LINE.match(line) is None)
+
+
+def _named_in(name: str, title: str) -> bool:
+    """The title names the product ("... Guide to Venetoclax: ..."), its qualifier aside."""
+    bare = name.split(" (")[0].strip().lower()
+    return bool(bare) and bare in title.lower()

@@ -26,8 +26,13 @@ _JOURNAL_TAIL = re.compile(
 )
 # The part after a title: "N Engl J Med 2010.", "Biochemistry 1964;3:480-482.", "Blood. 2007;".
 _JOURNAL_YEAR = re.compile(r"^\s*+(?P<journal>[A-Z][^;:\d]*?)[.,]?\s+(?P<year>(?:19|20)\d{2})\b")
-_QUOTED_TITLE = re.compile(r"^(?P<authors>[^\"“”]*+)[\"“](?P<title>[^\"“”]+)[\"”]\s*(?P<rest>.*)$")
+# A title quoted whole: its closing quote ends it ('"Title." Journal', '"Title," Journal') and
+# the journal or the end follows; '"Click" chemistry, a tool ...' quotes a word of the title.
+_QUOTED_TITLE = re.compile(
+    r"^(?P<authors>[^\"“”]*+)[\"“](?P<title>[^\"“”]+[.,!?])[\"”]\s*(?P<rest>(?:[*_A-Z].*)?)$")
 _SPACED_DASH = re.compile(r"\s[—–-]\s")
+MAX_AUTHOR_CHARS = 80  # one author's name, read before anything longer is split
+_SURNAME = re.compile(r"^(?:[a-z]+\s)*[A-Z][a-z]")  # "Kantarjian", "de Langen"; not "BCR"
 
 
 class Fields(NamedTuple):
@@ -39,7 +44,7 @@ class Fields(NamedTuple):
 
 def read_reference_fields(text: str) -> Fields:
     """The fields of one reference's clean text (numbering, links and annotations removed)."""
-    for form in (_quoted, _title_then_authors, _vancouver):
+    for form in (_quoted, _vancouver, _title_then_authors):
         fields = form(text)
         if fields is not None:
             return fields
@@ -63,8 +68,12 @@ def _quoted(text: str) -> Fields | None:
 
 
 def _title_then_authors(text: str) -> Fields | None:
-    """``Title — Authors, Journal Year``: the part after a spaced dash opens with authors."""
+    """``Title — Authors, Journal Year``: the part after a spaced dash opens with an author's
+    name (a surname in capitals and small letters: "Kantarjian et al.", not "BCR ABL")."""
     for dash in _SPACED_DASH.finditer(text):
+        first = text[dash.end(): dash.end() + MAX_AUTHOR_CHARS].split(",", 1)[0]
+        if not (_AUTHOR.match(first.strip().removesuffix(".")) and _SURNAME.match(first.strip())):
+            continue
         names, rest = _leading_authors(text[dash.end():])
         if names:
             title = text[: dash.start()].strip().rstrip(".")

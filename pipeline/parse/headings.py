@@ -26,6 +26,7 @@ from pipeline.vocabulary import (
     QA_LINE,
     SEPARATED_ITEMS,
     field_label,
+    is_product_section,
     label_only,
 )
 
@@ -35,8 +36,9 @@ CODE_DIGIT_SHARE = 0.5  # "B560044", "12345" are codes; "SOLO-1", "RA-BEAM" are 
 TITLE_REPEAT_WINDOW = 4  # a title printed again comes within a teaser or two
 MIN_MENU_RUN = 4  # a parent, a child and a grandchild heading in a row happen; four is a menu
 MIN_MARKED_SECTIONS = 2  # one "# Title" alone does not say what the sections are
-MIN_TITLE_WORDS = 5  # below a category line, a line this long is a title ("Storage & Handling" /
-# "Short-term use" is a section and its first subsection)
+MIN_TITLE_WORDS = 8  # below a category line, a line this long is a title ("Storage & Handling" /
+# "Long-term storage of stock solutions" is a section and its first subsection)
+MIN_PROSE_WORDS = 12  # a paragraph this long is body text: the page's head is over
 TITLE_LEVEL = 1
 TOP_LEVEL = 2
 
@@ -218,13 +220,26 @@ def _announced_title(blocks: Sequence[Block]) -> int | None:
     """The heading right below the first category line, where it reads as a title: it names
     what the guide is, or runs to a title's length."""
     for i, block in enumerate(blocks[:-1]):
-        if isinstance(block, TableBlock) or not CATEGORY_LINE.match(block.inline.text):
+        if isinstance(block, TableBlock) or _body_starts(blocks, i):
+            return None  # a category line stands in the page's head, never in its body
+        if not CATEGORY_LINE.match(block.inline.text):
             continue
         title = blocks[i + 1]
         if isinstance(title, HeadingBlock) and not CATEGORY_LINE.match(title.inline.text) and (
                 len(title.inline.text.split()) >= MIN_TITLE_WORDS):
             return i + 1
     return None
+
+
+def _body_starts(blocks: Sequence[Block], i: int) -> bool:
+    """``blocks[i]`` is body text: a paragraph of prose that no product block heading
+    ("Description") introduces."""
+    block = blocks[i]
+    if not isinstance(block, ParagraphBlock) or len(block.inline.text.split()) < MIN_PROSE_WORDS:
+        return False
+    above = blocks[i - 1] if i else None
+    return not (above is not None and not isinstance(above, TableBlock)
+                and is_product_section(above.inline.text))
 
 
 def _is_label_value(blocks: Sequence[Block], i: int) -> bool:

@@ -184,9 +184,10 @@ def _without_group_rows(rows: list[Tag], grid: list[dict[int, _Slot]], n_head: i
     started: set[int] = set()  # group labels already placed in a kept row
     for r in range(n_head, len(rows)):
         slots = grid[r]
-        if r + 1 < len(rows) and len(slots) < width and all(
-                s.origin and s.rows > 1 and s.cell.name == "th" for s in slots.values()):
-            for slot in slots.values():
+        own = [s for s in slots.values() if s.origin]  # a group above may span into this row
+        if r + 1 < len(rows) and len(slots) < width and own and all(
+                s.rows > 1 and s.cell.name == "th" for s in own):
+            for slot in slots.values():  # the row is gone from every span that covered it
                 lost[id(slot.cell)] = lost.get(id(slot.cell), 0) + 1
             continue
         row = dict(slots)

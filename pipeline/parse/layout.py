@@ -41,6 +41,7 @@ MAX_SETEXT_CHARS = 160  # a longer line above "---" is a paragraph before a rule
 # line of prose: a compact dump has next to none, a paragraph soft-broken into ten lines still
 # gives 0.1.
 MIN_BLANK_SEPARATION = 0.1
+MAX_ITEM_CHARS = 40  # a line this short over one that starts anew is an item ("Purity" / "≥98%")
 
 _LIST_START = re.compile(r"^\s*(?:[-*+\u2022\u25aa\u25e6\u2023\u00b7]|\d{1,3}[.)])(?:\s|$)")
 # A list marker alone on its line: the item's text is on the next line.
@@ -48,6 +49,10 @@ _LONE_MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s*$")
 _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 _UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+# A line that opens a block by its form in any text: a reference item ("[3] Smith J. ..."), a
+# figure or table caption ("Figure 2. ...", "Table 1: ...").
+_OPENS_BLOCK = re.compile(r"^\s*(?:\\?\[\d{1,4}\\?\]\s|(?:Figure|Fig\.|Table|Scheme)\s+\d+[.:])")
+_INNER_SENTENCE = re.compile(r"[a-z)\]][.!?]\s+[A-Z(]")  # "... effects. Here" ends a sentence
 _HTML_START = re.compile(r"^\s{0,3}</?[A-Za-z][\w-]*+(?:\s|/?>|$)")  # an HTML block opens (CommonMark)
 _PIPE = re.compile(r"(?<!\\)\|")
 _DELIMITER_ROW = re.compile(
@@ -182,7 +187,7 @@ def _joins(lines: Sequence[str], k: int, width: int | None, soft: bool) -> bool:
     """Line ``k + 1`` (0-based) carries on the block of line ``k``: a soft break in a text that
     separates its blocks by blank lines, else a hard-wrapped line's continuation."""
     if soft:
-        return _soft_break(lines, k)
+        return _soft_break(lines, k, width)
     return width is not None and _wraps(lines, k, width) and not _stands_alone(lines, k + 1, width)
 
 
@@ -198,45 +203,39 @@ def _wraps(lines: Sequence[str], k: int, width: int) -> bool:
             and not _is_label(line) and not (k > 0 and _is_label(lines[k - 1])))
 
 
-def _soft_break(lines: Sequence[str], k: int) -> bool:
+def _soft_break(lines: Sequence[str], k: int, width: int | None) -> bool:
     """Line ``k`` (0-based) and the next are one block of a text that separates its blocks by
     blank lines: the next line opens no block by its form (a list item, a field, a label or
-    its value), and line ``k`` is not a heading line standing first in its block above a
-    sentence of its own ("Storage" over "Keep the vial cold.")."""
+    its value, a reference item, a figure or table caption), and line ``k`` is no heading or
+    short item over a line that starts anew ("Storage" over "Keep the vial cold.", "Purity"
+    over "≥98%"). Only the document's wrapping width says otherwise: a line the wrapper
+    broke is full to it (``wrap_width``); a "#" heading is one line unless so wrapped."""
     line, following = lines[k], lines[k + 1]
     atx = bool(_ATX.match(line))
     if not ((_is_prose(line) or atx) and _continues(following)) or _HARD_BREAK.search(line):
         return False
     if _is_label(line) or _is_label(following) or (k > 0 and _is_label(lines[k - 1])):
         return False
-    if atx:  # a "#" heading is one line, unless a converter wrapped it (html2text does)
-        return _is_full(line.rstrip(), following, _block_width(lines, k))
-    first_in_block = k == 0 or not lines[k - 1].strip()
-    if not (first_in_block and following[:1].isupper() and _heading_like(line)):
-        return True
-    # A wrapper broke the line where the next word would not fit in the block's width; a
-    # heading over a paragraph with no blank line between them leaves room for it.
-    return _is_full(line.rstrip(), following, _block_width(lines, k))
-
-
-def _block_width(lines: Sequence[str], k: int) -> int:
-    """The longest line of the block that starts at line ``k`` (0-based), up to a blank line;
-    a line without a space (a URL) is as long as it is wherever the wrapper stood."""
-    width = longest = 0
-    for line in lines[k:]:
-        if not line.strip():
-            break
-        longest = max(longest, len(line.rstrip()))
-        if " " in line.strip():
-            width = max(width, len(line.rstrip()))
-    return width or longest
+    if _OPENS_BLOCK.match(following):
+        return False
+    wrapped = width is not None and _is_full(line.rstrip(), following, width)
+    if atx:  # html2text wraps a long heading with its paragraphs
+        return wrapped
+    starts_anew = not (following[:1].isspace() or following[:1].islower() or following[:1] in "([")
+    text = _strip_markers(line)
+    item = (len(line.strip()) <= MAX_ITEM_CHARS and not _SENTENCE_END.search(text)
+            and field_label(text) is None)  # "Address: 3281 E Guasti Rd" runs on
+    stands = starts_anew and (_heading_like(line) or item)
+    return wrapped or not stands
 
 
 def _heading_like(line: str) -> bool:
-    """A short line that ends no sentence or clause and leaves no bracket open, as a heading
-    does; a field line ("To cite this document: ...") is never one."""
+    """A line that reads as a heading: it starts with a capital or a digit, holds one phrase
+    (no sentence ends inside it or at its end, no clause left open) and leaves no bracket
+    open; a field line ("To cite this document: ...") is never one."""
     text = _strip_markers(line)
-    return (bool(text) and len(text) <= MAX_SETEXT_CHARS and not _SENTENCE_END.search(text)
+    return (bool(text) and len(text) <= MAX_SETEXT_CHARS and (text[0].isupper() or text[0].isdigit())
+            and not _SENTENCE_END.search(text) and not _INNER_SENTENCE.search(text)
             and not text.endswith(",") and field_label(text) is None
             and text.count("[") <= text.count("]") and text.count("(") <= text.count(")"))
 
