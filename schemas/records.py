@@ -18,7 +18,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.7.0"
+SCHEMA_VERSION = "1.8.0"
 
 DOC_ID_MAX_CHARS = 100  # a doc_id names documents/<doc_id>.json; file names stop at 255 bytes
 DocId = Annotated[
@@ -225,15 +225,19 @@ class MeasurementRecord(Record):
 
     doc_id: DocId
     measurement_id: str = Field(min_length=1, description="<table_id>-r<row>-c<col>: the cell "
-                                "the number stands in.")
+                                "the number stands in; -<n> after it for the n-th number of a "
+                                "cell that states several.")
     table_id: str = Field(min_length=1, description="Table the number stands in.")
     row_index: int = Field(ge=0, description="Its cell's body row (as in table_cells).")
     col_index: int = Field(ge=1, description="Its cell's column (as in table_cells).")
     quantity: str = Field(min_length=1, description="What is measured ('ACR50 Response', 'IC50', "
                           "'Median Time to Recovery'): the label of the axis that names quantities, "
-                          "without its unit, time point or trial.")
+                          "without its unit, time point or trial; a label the cell gives its "
+                          "number comes first ('pKa', 'IC₅₀ (Cytotoxicity)').")
     subject: str | None = Field(description="What it is measured for (a compound, an arm, a "
-                                "kinase, a cell line), without its dose and regimen.")
+                                "kinase, a cell line), without its dose and regimen: a name the "
+                                "cell gives its number ('Cisplatin: ...'), else the label of the "
+                                "other axis.")
     dose: float | None = Field(ge=0, description="Dose the subject's label states ('4 mg' gives 4).")
     dose_unit: str | None = Field(description="Unit of dose, as written (mg, mg/kg, µM, ...).")
     regimen: str | None = Field(description="Frequency and co-therapy the subject's label states "
@@ -242,14 +246,19 @@ class MeasurementRecord(Record):
                                     "('Week 12' gives 12, '28-Day' gives 28).")
     timepoint_unit: Literal["hour", "day", "week", "month", "year"] | None = Field(
         description="Unit of timepoint.")
+    condition: str | None = Field(description="The condition the cell states in parentheses "
+                                  "right after the number ('A549' in '3.1 µM (A549)', 'loading' "
+                                  "in '<50 mM (loading)').")
     trial: str | None = Field(description="Trial a label, the table's title or its section names "
                               "(RA-BEAM, BREEZE-AD1, ACTT-2).")
-    value: float | None = Field(description="The measured number, as in table_cells.")
+    value: float | None = Field(description="The measured number (a cell that states several "
+                                "numbers gives one measurement each).")
     value_low: float | None = Field(description="Low end of a range; never averaged.")
     value_high: float | None = Field(description="High end of a range.")
     uncertainty: float | None = Field(ge=0, description="The ± spread stated with the value.")
     comparator: Comparator | None = Field(description="Sign before the value: <, >, ≤, ≥, ~, ≈.")
-    unit: str | None = Field(description="Unit as written (from the cell or its label).")
+    unit: str | None = Field(description="Unit as written: the number's own, else the row "
+                             "label's, else the column header's.")
     p_value: float | None = Field(ge=0, le=1, description="p-value stated with it.")
     p_comparator: PComparator | None = Field(description="Relation of the p-value.")
     value_canonical: float | None = Field(description="value in unit_canonical: amount "

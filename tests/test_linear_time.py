@@ -95,7 +95,7 @@ def test_the_audit_finds_the_patterns() -> None:
 
     assert len(PATTERNS) > 80
     found = [id(p) for p in PATTERNS.values()]
-    for pattern in (inline._SPACE_BEFORE_PUNCT, values._STANDALONE, vocabulary.FIELD_LINE,
+    for pattern in (inline._SPACE_BEFORE_PUNCT, values.MEASURE, vocabulary.FIELD_LINE,
                     front_matter._KEY_LINE):
         assert id(pattern) in found
 

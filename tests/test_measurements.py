@@ -59,22 +59,7 @@ def test_every_number_of_the_first_guide_is_a_measurement() -> None:
     assert got == sorted((_expected(c) for c in SEED_CASES), key=repr)
 
 
-# Cases a reader reads that the measurement reader does not read yet, with what it misses.
-NOT_READ_YET = {
-    "115_venetoclax_product_properties.txt": "a column that names each row's measure (Measure: "
-                                             "Ki, EC50) is the quantity, and the drug columns the "
-                                             "compound measured",
-}
-
-
-def _case_params() -> list[Any]:
-    return [pytest.param(c, id=f"{c['guide'][:12]}-{c['row']}-{c['col']}",
-                         marks=[pytest.mark.xfail(reason=NOT_READ_YET[c["guide"]], strict=True)]
-                         if c["guide"] in NOT_READ_YET else [])
-            for c in CASES]
-
-
-@pytest.mark.parametrize("case", _case_params())
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['guide'][:12]}-{c['row']}-{c['col']}")
 def test_a_reader_agrees_with_the_measurement(case: dict[str, str]) -> None:
     doc = guide(case["guide"])
     (table,) = [t for t in doc.records.tables if t.title == case["table"]]
@@ -146,3 +131,41 @@ def test_readme_example_answers_every_ic50_in_nm() -> None:
     # 103 writes IC₅₀ with subscripts and µM: its rows are there, in nM.
     imatinib = frame[(frame["doc_id"] == "B1683027") & (frame["subject"] == "v-Abl")].iloc[0]
     assert (imatinib["quantity"], imatinib["nM"]) == ("IC₅₀", 38.0)
+
+
+STATEMENTS = read_cases("cell_statements.md")
+
+
+@cache
+def _source(source: str) -> ValidatedDoc:
+    path = ROOT / source if source.startswith("sources/") else ROOT / "tests" / "cases" / source
+    doc = extract(path.read_bytes(), f"sources/{path.name}")
+    assert not doc.failed, doc.issues
+    return doc
+
+
+@pytest.mark.parametrize("case", STATEMENTS,
+                         ids=lambda c: f"{c['source'][8:20]}-{c['row']}-{c['col']}-{c['part']}")
+def test_every_quantity_a_cell_states(case: dict[str, str]) -> None:
+    """Each number of a cell with its own label, unit, condition and context."""
+    doc = _source(case["source"])
+    (table,) = [t for t in doc.records.tables if t.title == case["table"]]
+    in_cell = [m for m in doc.records.measurements if m.table_id == table.table_id
+               and (m.row_index, m.col_index) == (int(case["row"]), int(case["col"]))]
+    m = in_cell[int(case["part"]) - 1]
+    timepoint = f"{m.timepoint:g} {m.timepoint_unit}" if m.timepoint is not None else ""
+    assert (m.quantity, m.subject or "", m.value, m.value_low, m.value_high, m.unit or "") == (
+        case["quantity"], case["subject"], _number(case["value"]), _number(case["low"]),
+        _number(case["high"]), case["unit"])
+    assert (m.comparator or "", m.condition or "", m.dose, m.trial or "", timepoint) == (
+        case["comparator"], case["condition"], _number(case["dose"]), case["trial"],
+        case["timepoint"])
+
+
+def test_word_cells_state_nothing() -> None:
+    doc = _source("pages/measurement_tables.md")
+    (table,) = [t for t in doc.records.tables if t.title == "Handling and Properties"]
+    measured_rows = {m.row_index for m in doc.records.measurements if m.table_id == table.table_id}
+    assert measured_rows == {0, 1, 2, 3}  # "White powder" and "Strong" are words
+    notes = [m for m in doc.records.measurements if m.table_id == table.table_id and m.col_index == 2]
+    assert notes == []

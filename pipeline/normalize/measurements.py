@@ -16,11 +16,23 @@ says what it measures.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from pipeline.normalize.measurement_labels import (
+    ARM_CLASS,
+    ARM_IN_QUANTITY,
+    GENERIC_SUBJECT,
+    is_time_label,
+    named_subject,
+    named_trial,
+    quantity_of,
+    subject_of,
+    timepoint_of,
+)
 from pipeline.normalize.model import Cell, Draft, Measurement, Table
+from pipeline.normalize.statements import Statement, names_quantity, read_statements
 from pipeline.normalize.units import canonical
-from pipeline.normalize.values import folded, label_unit, parse_cell, without_label_unit
+from pipeline.normalize.values import folded, label_unit
 
 # Evidence for orientation, each a reason a reader has:
 # - a corner label that names the row labels as measures ("Metric (Week 12)", "Endpoint"):
@@ -42,52 +54,20 @@ ARM_WORD = re.compile(r"\b(?:\d+(?:\.\d+)?\s*(?:mg|µg|mcg|g|mL)\b|placebo|vehic
                       r"|\s\+\s|\bvs\.?\s", re.I)
 CLEAR_MARGIN = 3  # a corner label's evidence alone, or three labels that agree
 # A table of words: when fewer than this share of its value cells hold a number, its numbers
-# are part of advice or descriptions ("1.0 equiv HATU; preactivate the acid"), not measurements.
+# are often advice ("1.0 equiv HATU; preactivate the acid"): only those whose labels say
+# what they measure are measurements ("Half-life | ~45 minutes").
 MIN_NUMERIC_SHARE = 0.2
-# A cell that names its own quantity before the number ("IC50 5 nM", "Ki 5.2 nM", "ORR 42.9%",
-# "median PFS 6.5 months"): an abbreviation in capitals or a constant's symbol; a cell of
-# several such parts ("ORR 42.9%; median PFS 6.5 months") holds one measurement each.
-CELL_QUANTITY = re.compile(
-    r"^(?P<quantity>(?:(?i:median|mean)\s+)?(?:(?P<abbreviation>[A-Z][A-Z0-9]{1,5})|Ki|Kd|Km|t1/2"
-    r"|Cmax|Tmax))\s+(?=[<>≤≥~≈]?\s*\d)")
-
-# A dose in a subject ("4 mg", "15 mg/kg"), the regimen (frequency words and "+ co-therapy").
-DOSE = re.compile(r"(?<![\d.])(?P<dose>\d+(?:\.\d+)?)\s*(?P<unit>mg/kg|mg/m2|mg|µg|mcg|g|mL|µM|nM|mM|IU)\b")
-FREQUENCY = re.compile(r"\b(?:once|twice|three times)\s+(?:a\s+)?(?:daily|day|weekly|week)\b"
-                       r"|\bevery\s+\d+\s+(?:hours?|days?|weeks?|months?)\b"
-                       r"|\b(?:QD|BID|TID|QID|QW|EOW|Q2W|daily|weekly)\b", re.I)
-CO_THERAPY = re.compile(r"\+\s*[A-Za-z][\w/-]*(?:\s+[A-Z][\w-]*)?")
-PARENTHESIS = re.compile(r"(?<!\s)\s*\(([^()]*)\)")  # starts where its spaces start: linear
-# A time point: "Week 12", "(Day 1)", "28-Day", "at 18 Months", "at 10 years".
-TIMEPOINT = re.compile(
-    r"\b(?P<unit1>week|day|month|year|hour)\s+(?P<n1>\d+(?:\.\d+)?)\b"
-    r"|\b(?P<n2>\d+(?:\.\d+)?)[-\s](?P<unit2>week|day|month|year|hour)s?\b", re.I)
-TIMEPOINT_PHRASE = re.compile(r"(?<!\s)\s*(?:\(\s*)?(?:at\s+)?(?:" + TIMEPOINT.pattern + r")(?:\s*\))?", re.I)
-# A trial: a name in capitals (RA-BEAM, BREEZE-AD1, ACTT-2, CodeBreaK 100), where a label's
-# " - " suffix or parenthesis gives it, or where a title or section calls it a trial.
-TRIAL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z0-9]+)*(?:\s\d{1,3})?"
-                        r"|[A-Z]+(?:-[A-Za-z0-9]+)+)\b")
-_CAPITAL_NAME = re.compile(r"(?<![A-Z])[A-Z]{3,}(?:-[A-Za-z0-9]+)*\s[A-Z][a-z]+")  # "ORAL Standard"
-TRIAL_WORDS = re.compile(r"\b(?:trials?|study|studies|outcomes|benchmark)\b", re.I)
-NOT_TRIALS = re.compile(r"(?:inhibitors?|agonists?|antagonists?|comparator|control|reference|IS|JAK|RA"
-                        r"|IC50|EC50|PBS|MTX|TNF)", re.I)  # whole words of a name: RA-BEAM is a trial
-# A subject label that names no subject: a generic value column ("Value", "Result") is the
-# guide's own compound; a bare number ("7.0", "1") is a level of the corner's variable
-# ("Buffer pH 7.0", "Entry 1").
-GENERIC_SUBJECT = re.compile(r"^(?:values?|results?|data|details?|specifications?|amount|)$", re.I)
-BARE_NUMBER = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 # Row labels that hold the conditions of a measurement, not something it was measured for.
 # Likewise a column of p-values, acceptance criteria or limits, or a difference between arms:
 # none is something measured for.
 NOT_A_SUBJECT = re.compile(r"^(?:conditions?|notes?|comments?|remarks?|p[- ]?values?|p|"
                            r"(?:acceptance\s+)?criteri(?:on|a)|limits?|specifications?|"
-                           r"(?:quantified\s+)?difference|hazard\s+ratio|HR)$", re.I)
-# A quantity label that names the arm it is measured in ("ACR20, placebo arm"); an arm named
-# by its drug class is the column's own.
-ARM_IN_QUANTITY = re.compile(r",\s*(?P<arm>[^,]{2,40}?)\s+arm$", re.I)
-ARM_CLASS = re.compile(r"\b(?:inhibitor|agonist|antagonist|active|treatment|study drug)\b", re.I)
+                           r"(?:quantified\s+)?difference|hazard\s+ratio|HR|basis|source)$"
+                           r"|\bconditions?\b", re.I)
+# A column that states the conditions of the row's measurement ("Species or condition",
+# "Conditions"): its text is the condition of the numbers beside it.
+CONDITION_LABEL = re.compile(r"\bconditions?\b", re.I)
 _TIME_ROW = re.compile(r"^(?:assessment\s+)?time\s*points?\b|^assessment\b|^visit\b", re.I)
-LABEL_SUFFIX = re.compile(r"\s[-\u2013]\s(?P<suffix>[^\s-][^\u2013]*?)\s*$")
 
 
 def extract_measurements(draft: Draft) -> Draft:
@@ -121,67 +101,129 @@ def orientation(table: Table) -> tuple[str, str]:
 def _measurements(table: Table, context: str, compound: str | None) -> list[Measurement]:
     axis, confidence = orientation(table)
     corner = table.header[0] if table.header else ""
-    title_trial = _named_trial(context)
-    value_cells = [c for c in table.cells if c.col_index > 0]
-    readings = [_readings(c) for c in value_cells]
-    numeric = [(c, own, k) for found in readings for k, (c, own) in enumerate(found)
-               if c.value is not None or c.value_low is not None]
-    if len({(c.row_index, c.col_index) for c, _, _ in numeric}) < MIN_NUMERIC_SHARE * len(value_cells):
-        return []
+    title_trial = named_trial(context)
+    measures = _measure_columns(table)
+    conditions = {c for c, head in enumerate(table.header) if c and CONDITION_LABEL.search(head)}
+    value_cells = [c for c in table.cells
+                   if c.col_index > 0 and c.col_index not in measures | conditions]
+    read = [(c, read_statements(c.text, c.column_label, c.row_label)) for c in value_cells]
+    # A table of words (few cells that state a number first or with its own label): its
+    # numbers count only where a label says what they measure.
+    words = sum(1 for _, found in read if any(s.stated for s in found)
+                ) < MIN_NUMERIC_SHARE * len(value_cells)
     time_axis = _time_axis(table)
     column_times = _time_row(table)
     out: list[Measurement] = []
-    for cell, own, part in numeric:
-        if time_axis is not None:  # one axis holds time points: the corner or the title names
-            axis, confidence = time_axis, "medium"  # the quantity, the other axis the subjects
-            time_label = cell.column_label if time_axis == "columns" else cell.row_label
-            subject_label = cell.row_label if time_axis == "columns" else cell.column_label
-            named = corner if QUANTITY_WORD.search(folded(corner)) else table.title or ""
-            quantity_label = f"{named} ({time_label})"
-        else:
-            quantity_label, subject_label = ((cell.row_label, cell.column_label) if axis == "rows"
-                                             else (cell.column_label, cell.row_label))
-        if NOT_A_SUBJECT.match(subject_label) or (column_times and _TIME_ROW.match(cell.row_label)):
+    for cell, all_statements in read:
+        if words and not _labels_a_quantity(cell, corner):
             continue
-        quantity, quantity_trial = _quantity(quantity_label)
-        if own is not None:  # "IC50 5 nM" in the "PARP1 inhibition" row: IC50 (PARP1 inhibition)
-            quantity = f"{own} ({quantity})" if quantity and not GENERIC_SUBJECT.match(quantity) else own
-        if not quantity:
-            continue  # nothing says what the number measures
-        subject, dose, dose_unit, regimen, subject_trial = _subject(
-            _named_subject(subject_label, corner, compound))
-        arm = ARM_IN_QUANTITY.search(quantity)
-        if arm is not None:  # "ACR20, adalimumab arm" under a trial's column: adalimumab's ACR20
-            quantity = quantity[: arm.start()].strip()
-            if not ARM_CLASS.search(arm["arm"]):  # "JAK inhibitor arm" is the column's own drug
-                subject, dose, dose_unit, regimen = arm["arm"], None, None, None
-        timepoint, timepoint_unit = _timepoint(quantity_label, column_times.get(cell.col_index, ""),
-                                               subject_label, corner, table.title or "")
-        value_canonical, unit_canonical = (canonical(cell.value, cell.unit) if cell.unit
-                                           else (cell.value, None))  # a count or ratio: as given
-        out.append(Measurement(
-            measurement_id=f"{table.table_id}-r{cell.row_index}-c{cell.col_index}"
-                           + (f"-{part + 1}" if part else ""),
-            table_id=table.table_id, row_index=cell.row_index, col_index=cell.col_index,
-            line=cell.line, quantity=quantity or quantity_label, subject=subject or None,
-            dose=dose, dose_unit=dose_unit, regimen=regimen, timepoint=timepoint,
-            timepoint_unit=timepoint_unit, trial=quantity_trial or subject_trial or title_trial,
-            value=cell.value, value_low=cell.value_low, value_high=cell.value_high,
-            uncertainty=cell.uncertainty, comparator=cell.comparator, unit=cell.unit,
-            p_value=cell.p_value, p_comparator=cell.p_comparator,
-            value_canonical=value_canonical, unit_canonical=unit_canonical,
-            orientation=axis, orientation_confidence=confidence, citations=cell.citations,
-        ))
+        # A number inside words that name nothing ("DT40 cells, 0.01% MMS") is not stated.
+        statements = [s for s in all_statements if s.stated]
+        measure = next((c.text for c in table.cells if c.row_index == cell.row_index
+                        and c.col_index in measures), None)
+        condition = next((c.text for c in table.cells if c.row_index == cell.row_index
+                          and c.col_index in conditions and c.text), None)
+        for part, statement in enumerate(statements):
+            if condition and not statement.condition:  # "pH 8.5, 20 °C" beside the value
+                statement = replace(statement, condition=condition)
+            measurement = _measurement(table, cell, statement, part, measure, _Frame(
+                axis, confidence, corner, compound, title_trial, time_axis, column_times))
+            if measurement is not None:
+                out.append(measurement)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """What the whole table says about each of its numbers."""
+
+    axis: str
+    confidence: str
+    corner: str
+    compound: str | None
+    title_trial: str | None
+    time_axis: str | None
+    column_times: dict[int, str]
+
+
+def _measurement(table: Table, cell: Cell, statement: Statement, part: int, measure: str | None,
+                 frame: _Frame) -> Measurement | None:
+    """One statement of a cell as a measurement, its labels read from the cell, its row and
+    column, the table's title and section; None when nothing says what it measures."""
+    axis, confidence = frame.axis, frame.confidence
+    if frame.time_axis is not None:  # one axis holds time points: the corner or the title
+        axis, confidence = frame.time_axis, "medium"  # names the quantity, the other the subjects
+        time_label = cell.column_label if frame.time_axis == "columns" else cell.row_label
+        subject_label = cell.row_label if frame.time_axis == "columns" else cell.column_label
+        named = frame.corner if QUANTITY_WORD.search(folded(frame.corner)) else table.title or ""
+        quantity_label = f"{named} ({time_label})"
+    else:
+        quantity_label, subject_label = ((cell.row_label, cell.column_label) if axis == "rows"
+                                         else (cell.column_label, cell.row_label))
+    if NOT_A_SUBJECT.match(subject_label) or (
+            frame.column_times and _TIME_ROW.match(cell.row_label)):
+        return None
+    quantity, quantity_trial = quantity_of(quantity_label)
+    own = statement.quantity or measure
+    if own:  # "IC50 5 nM" in the "PARP1 inhibition" row: IC50 (PARP1 inhibition)
+        quantity = f"{own} ({quantity})" if quantity and not GENERIC_SUBJECT.match(quantity) else own
+    if not quantity:
+        return None  # nothing says what the number measures
+    subject, dose, dose_unit, regimen, subject_trial = subject_of(
+        statement.subject or named_subject(subject_label, frame.corner, frame.compound))
+    arm = ARM_IN_QUANTITY.search(quantity)
+    if arm is not None:  # "ACR20, adalimumab arm" under a trial's column: adalimumab's ACR20
+        quantity = quantity[: arm.start()].strip()
+        if not ARM_CLASS.search(arm["arm"]):  # "JAK inhibitor arm" is the column's own drug
+            subject, dose, dose_unit, regimen = arm["arm"], None, None, None
+    timepoint, timepoint_unit = timepoint_of(
+        quantity_label, frame.column_times.get(cell.col_index, ""), statement.timepoint or "",
+        subject_label, frame.corner, table.title or "")
+    value = statement.value
+    value_canonical, unit_canonical = (canonical(value.value, value.unit) if value.unit
+                                       else (value.value, None))  # a count or ratio: as given
+    return Measurement(
+        measurement_id=f"{table.table_id}-r{cell.row_index}-c{cell.col_index}"
+                       + (f"-{part + 1}" if part else ""),
+        table_id=table.table_id, row_index=cell.row_index, col_index=cell.col_index,
+        line=cell.line, quantity=quantity, subject=subject or None,
+        dose=dose, dose_unit=dose_unit, regimen=regimen, timepoint=timepoint,
+        timepoint_unit=timepoint_unit, condition=statement.condition,
+        trial=quantity_trial or subject_trial or frame.title_trial,
+        value=value.value, value_low=value.value_low, value_high=value.value_high,
+        uncertainty=value.uncertainty, comparator=value.comparator, unit=value.unit,
+        p_value=value.p_value, p_comparator=value.p_comparator,
+        value_canonical=value_canonical, unit_canonical=unit_canonical,
+        orientation=axis, orientation_confidence=confidence, citations=cell.citations,
+    )
+
+
+def _measure_columns(table: Table) -> set[int]:
+    """Columns whose every body cell names a quantity and states no number (a "Measure"
+    column of Ki, EC50): each names the quantity of the numbers in its row."""
+    columns: dict[int, list[Cell]] = {}
+    for cell in table.cells:
+        if cell.col_index > 0:
+            columns.setdefault(cell.col_index, []).append(cell)
+    return {c for c, cells in columns.items()
+            if all(cell.text and names_quantity(cell.text) and not read_statements(cell.text)
+                   for cell in cells)}
+
+
+def _labels_a_quantity(cell: Cell, corner: str) -> bool:
+    """A row label, a column header or the corner of a table of words says what a number
+    measures ("Half-life", "Storage temperature", "Working concentration (mg/mL)")."""
+    return any(label_unit(label) or names_quantity(label)
+               for label in (cell.row_label, cell.column_label, corner) if label)
 
 
 def _time_axis(table: Table) -> str | None:
     """The axis whose every label is a time point and nothing else ("Week 4 | Week 12"), if any."""
     heads = [h for h in table.header[1:] if h]
-    if heads and all(_is_time_label(h) for h in heads):
+    if heads and all(is_time_label(h) for h in heads):
         return "columns"
     labels = [c.text for c in table.cells if c.col_index == 0]
-    if labels and all(_is_time_label(label) for label in labels):
+    if labels and all(is_time_label(label) for label in labels):
         return "rows"
     return None
 
@@ -192,106 +234,6 @@ def _time_row(table: Table) -> dict[int, str]:
     for cell in table.cells:
         if cell.col_index == 0 and _TIME_ROW.match(cell.text):
             row = [c for c in table.cells if c.row_index == cell.row_index and c.col_index > 0]
-            if row and all(_is_time_label(c.text) for c in row):
+            if row and all(is_time_label(c.text) for c in row):
                 return {c.col_index: c.text for c in row}
     return {}
-
-
-def _is_time_label(label: str) -> bool:
-    return TIMEPOINT.search(label) is not None and not TIMEPOINT_PHRASE.sub("", label).strip(" ,;:-()")
-
-
-def _readings(cell: Cell) -> list[tuple[Cell, str | None]]:
-    """The measurements a cell holds: one per ';'-separated part where every part names its
-    quantity ("ORR 42.9%; median PFS 6.5 months"), else the cell read whole."""
-    parts = [p.strip() for p in cell.text.split(";")]
-    if len(parts) > 1 and all(CELL_QUANTITY.match(p) for p in parts):
-        return [_own_quantity(replace(cell, text=p, value=None, value_low=None, value_high=None),
-                              among_parts=True) for p in parts]
-    return [_own_quantity(cell)]
-
-
-def _own_quantity(cell: Cell, *, among_parts: bool = False) -> tuple[Cell, str | None]:
-    """A cell that names its quantity before its number, typed from the number on; the
-    quantity it names, or None. An abbreviation alone before a bare number is a name, not a
-    quantity ("AMG 510"), unless the cell lists several measurements."""
-    match = CELL_QUANTITY.match(cell.text)
-    if match is None or cell.value is not None or cell.value_low is not None:
-        return cell, None
-    typed = parse_cell(cell.text[match.end():], cell.column_label, cell.row_label)
-    if typed.value is None and typed.value_low is None:
-        return cell, None
-    if match["abbreviation"] and not typed.unit and not among_parts:
-        return cell, None
-    return replace(cell, value=typed.value, value_low=typed.value_low, value_high=typed.value_high,
-                   unit=typed.unit, comparator=typed.comparator,
-                   uncertainty=typed.uncertainty), match["quantity"]
-
-
-def _named_subject(label: str, corner: str, compound: str | None) -> str:
-    """The subject a label names: itself, the guide's compound for a generic value column,
-    or the corner variable's level for a bare number ("Time 0.5 min", "Entry 1")."""
-    if GENERIC_SUBJECT.match(label) and compound:
-        return compound
-    if BARE_NUMBER.match(label) and corner:
-        name = without_label_unit(corner)  # "Time (min)" and "0.5" give "Time 0.5 min"
-        return f"{name} {label} {label_unit(corner)}" if name != corner else f"{corner} {label}"
-    return label
-
-
-def _quantity(label: str) -> tuple[str, str | None]:
-    """What is measured, without its unit, time point or trial ("28-Day Mortality" is
-    Mortality; "vIGA-AD (0,1) - BREEZE-AD1" is vIGA-AD (0,1) in BREEZE-AD1)."""
-    trial = None
-    suffix = LABEL_SUFFIX.search(label)
-    if suffix is not None and _is_trial(suffix["suffix"]):
-        trial, label = suffix["suffix"].strip(), label[: suffix.start()]
-    label = without_label_unit(label)
-    return TIMEPOINT_PHRASE.sub("", label).strip(" ,;:-"), trial
-
-
-def _subject(label: str) -> tuple[str, float | None, str | None, str | None, str | None]:
-    """What it is measured for, and the dose, regimen and trial its label states."""
-    trial = None
-    for inside in PARENTHESIS.findall(label):
-        first = inside.split(",")[0].strip()
-        if trial is None and _is_trial(first):
-            trial = first
-    text = PARENTHESIS.sub("", label)
-    dose_match = DOSE.search(text)
-    dose = float(dose_match["dose"]) if dose_match else None
-    dose_unit = dose_match["unit"] if dose_match else None
-    regimen_parts = [m.group(0).strip() for m in FREQUENCY.finditer(text)]
-    # "+ MTX" is written "with MTX": a text opening with "+" is a formula to a spreadsheet.
-    regimen_parts += [re.sub(r"^\+\s*", "with ", m.group(0).strip()) for m in CO_THERAPY.finditer(text)]
-    for pattern in (DOSE, FREQUENCY, CO_THERAPY):
-        text = pattern.sub(" ", text)
-    subject = re.sub(r"\s+", " ", text).strip(" ,;:-")
-    return subject, dose, dose_unit, " ".join(regimen_parts) or None, trial
-
-
-def _timepoint(*labels: str) -> tuple[float | None, str | None]:
-    for label in labels:
-        match = TIMEPOINT.search(FREQUENCY.sub(" ", label))  # "every 3 weeks" is a regimen
-        if match is not None:
-            number = match["n1"] or match["n2"]
-            unit = (match["unit1"] or match["unit2"]).lower()
-            return float(number), unit
-    return None, None
-
-
-def _is_trial(text: str) -> bool:
-    text = text.strip()
-    words = text.split()
-    return (bool(TRIAL_NAME.fullmatch(text) or _CAPITAL_NAME.fullmatch(text)) and len(text) >= 4
-            and not any(NOT_TRIALS.fullmatch(word) for word in words))
-
-
-def _named_trial(context: str) -> str | None:
-    """The one trial a title or section names as a trial ("Efficacy Data from the ACTT-2
-    Trial"); none when it names several or none."""
-    if not TRIAL_WORDS.search(context):
-        return None
-    names = {m.group(0) for m in TRIAL_NAME.finditer(context) if _is_trial(m.group(0))}
-    return names.pop() if len(names) == 1 else None
-

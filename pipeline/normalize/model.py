@@ -103,6 +103,7 @@ class Measurement:
     regimen: str | None
     timepoint: float | None
     timepoint_unit: str | None
+    condition: str | None
     trial: str | None
     value: float | None
     value_low: float | None

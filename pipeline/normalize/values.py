@@ -42,7 +42,8 @@ UNITS = frozenset(
      "µg", "ng", "pg", "kg", "L", "mL", "µL", "nL", "h", "hr", "hrs", "hours", "min", "s", "sec",
      "ms", "day", "days", "week", "weeks", "month", "months", "year", "years", "°C", "K", "Da",
      "kDa", "eV", "m/z", "Å", "nm", "µm", "mm", "cm", "m", "rpm", "psi", "bar", "Hz", "MHz",
-     "ppm", "IU", "U", "fold", "equiv", "mol%", "wt%", "v/v", "w/v", "x g", "× g"}
+     "ppm", "IU", "U", "fold", "equiv", "mol%", "wt%", "v/v", "w/v", "x g", "× g", "minutes",
+     "mins", "seconds", "V", "mV", "PFU", "CFU", "log10", "log₁₀", "cells", "copies"}
 )
 _ATOM = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
 _EXP = r"(?:\^[-−]?\d+|[⁻]?[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
@@ -55,14 +56,15 @@ COMPARATORS: tuple[str, ...] = get_args(Comparator)  # the contract's, longest f
 _COMPARATOR = "|".join(re.escape(c) for c in COMPARATORS)
 # A number, with the exponent it may carry: "1.5e-3" (signed, so "4E10" stays a name) or
 # "10^6" (a power; "10⁶" reads as "10^6"). Exponents are read exactly by ``to_number``.
-_NUMBER = (r"(?:[-−‑]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+)"
+_NUMBER = (r"(?:[-−‑+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-−‑]?\.\d+)"
            r"(?:[eE][-+−]\d{1,4}|\^[-−]?\d{1,4})?(?![\d^])")  # a longer exponent: no number
 _MEASURE = (
     # The comparator's space is inside its group: a number alone starts at its first digit,
     # never at the whitespace before it, so a long run of spaces is not rescanned.
     rf"(?:(?P<cmp>{_COMPARATOR})\s*)?(?P<num>{_NUMBER})(?![,.]\d)"  # "1,4-" is a locant list
     rf"(?:\s*(?:±|\+/-)\s*(?P<unc>{_NUMBER}))?"
-    rf"(?:(?:\s*(?:[–—]|\bto\b)\s*|-(?=\d))(?P<high>{_NUMBER}))?"  # 8–14, 8 to 14, 8-14
+    # 8–14, 8 to 14, 8-14; the unit may stand at both ends ("1%–5%", "2 h–4 h")
+    rf"(?:(?:(?:\s*(?P<lowunit>{_UNIT}))?\s*(?:[–—]|\bto\b)\s*|-(?=\d))(?P<high>{_NUMBER}))?"
     # An exponent of up to four digits; a longer one leaves the number unread (no value).
     r"(?:\s*[×x]\s*10(?:\^(?P<exp>[-−]?\d{1,4})(?!\d)|(?P<sup>[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})(?![⁰-⁹])))?"
     r"(?!\s*[×x]\s*10\^)"
@@ -71,9 +73,11 @@ _MEASURE = (
 )
 _LEADING = re.compile(rf"^{_MEASURE}")
 _AFTER_LABEL = re.compile(r"(?:=|:\s)\s*")
-_STANDALONE = re.compile(rf"(?<![\w.,\-−‑]){_MEASURE}")
+# A measure anywhere in a text, never inside a word or a longer number ("C4", "1,4-").
+# Not a subscript count of a formula ("Pd(PPh3)4", "[Fe(CN)6]3") nor a term of a ratio ("4:1").
+MEASURE = re.compile(rf"(?<![\w.,\-−‑)\]:]){_MEASURE}(?!:\d)")
 _P_COMPARATOR = "|".join(re.escape(c) for c in get_args(PComparator))
-_P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_P_COMPARATOR})\s*(?P<num>{_NUMBER})", re.I)
+P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_P_COMPARATOR})\s*(?P<num>{_NUMBER})", re.I)
 _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _SCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
 _UNICODE_POWER = re.compile(r"(?<=\d)[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]++")  # "10⁹", "10⁻³"
@@ -97,28 +101,39 @@ class CellValue:
 
 def parse_cell(text: str, column_label: str = "", row_label: str = "") -> CellValue:
     """Type one clean cell text; labels supply a unit the cell does not state."""
-    stripped = normalize_micro(text.strip())
-    if not stripped.isascii():
-        stripped = _powers(stripped)
+    stripped = reading_form(text)
     if stripped.casefold() in PLACEHOLDERS:
         return CellValue(missing=True)
     p_value = p_comparator = None
-    p_match = _P_VALUE.search(stripped)
+    p_match = P_VALUE.search(stripped)
     if p_match is not None:
         p_value, p_comparator = to_number(p_match["num"]), p_match["cmp"]
     match = _measure(stripped)
     if match is None:
         return _checked(CellValue(p_value=p_value, p_comparator=p_comparator), stripped)
+    return typed(match, label_unit(column_label) or label_unit(row_label), p_value, p_comparator)
+
+
+def reading_form(text: str) -> str:
+    """A clean text as the number reader reads it: one micro sign, powers in caret form."""
+    stripped = normalize_micro(text.strip())
+    return _powers(stripped) if not stripped.isascii() else stripped
+
+
+def typed(match: re.Match[str], label_unit: str | None = None, p_value: float | None = None,
+          p_comparator: str | None = None) -> CellValue:
+    """The value one measure match states (``MEASURE``), its unit else the label's."""
     exponent = match["exp"] or (match["sup"] or "").translate(_SUPERSCRIPT_DIGITS)
     scale = int(exponent.replace("−", "-")) if exponent else 0
     number = to_number(match["num"], scale)
-    unit = match["unit"] or label_unit(column_label) or label_unit(row_label)
+    unit = match["unit"] or match["lowunit"] or label_unit
     uncertainty = to_number(match["unc"], scale) if match["unc"] else None
     if match["high"]:
         return _checked(CellValue(None, unit, match["cmp"], uncertainty, number,
-                                  to_number(match["high"], scale), p_value, p_comparator), stripped)
+                                  to_number(match["high"], scale), p_value, p_comparator),
+                        match.group(0))
     return _checked(CellValue(number, unit, match["cmp"], uncertainty, None, None, p_value,
-                              p_comparator), stripped)
+                              p_comparator), match.group(0))
 
 
 def _checked(value: CellValue, text: str) -> CellValue:
@@ -137,15 +152,15 @@ def _measure(text: str) -> re.Match[str] | None:
     leading = _LEADING.match(text)
     if leading is not None:
         return leading
-    if _P_VALUE.match(text):  # a cell that is only a p-value has no measured value
+    if P_VALUE.match(text):  # a cell that is only a p-value has no measured value
         return None
-    p_value = _P_VALUE.search(text)
+    p_value = P_VALUE.search(text)
     if p_value is not None:  # "p = 0.04" is a p-value, not a label and its value
         text = text[: p_value.start()] + " " * (p_value.end() - p_value.start()) + text[p_value.end():]
     label_end = _AFTER_LABEL.search(text)
     if label_end is None:
         return None
-    return _STANDALONE.search(text, label_end.end())
+    return MEASURE.search(text, label_end.end())
 
 
 def label_unit(label: str) -> str | None:
