@@ -37,16 +37,16 @@ def check_is_guide(draft: Draft) -> Draft:
     blocks or more or under a heading, or MIN_ONE_BLOCK_WORDS in one. A page whose body is bullets under plain
     short headings is a document."""
     blocks = draft.source_blocks
-    has_table = any(isinstance(b, TableBlock) for b in blocks)
-    has_byline = any(isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text) for b in blocks)
-    has_heading = any(isinstance(b, HeadingBlock) and b.marked for b in blocks)
+    if any(isinstance(b, TableBlock) or (isinstance(b, HeadingBlock) and b.marked)
+           or (isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text)) for b in blocks):
+        return draft  # a table, a marked heading or a byline: a document, whatever its prose
     prose = [len(words) for b in blocks if isinstance(b, ParagraphBlock | ListItemBlock)
              and len(words := b.inline.text.split()) >= MIN_SENTENCE_WORDS
              and not NOT_CONTENT.search(b.inline.text)]
     inferred = any(isinstance(b, HeadingBlock) for b in blocks)  # a heading beside prose
     has_prose = sum(prose) >= (MIN_PROSE_WORDS if len(prose) > 1 or inferred
                                else MIN_ONE_BLOCK_WORDS)
-    if has_table or has_byline or has_heading or has_prose:
+    if has_prose:
         return draft
     issue = Issue("normalize", "error",
                   "this is not a guide: no prose, no table, no heading and no author/date line "

@@ -113,16 +113,21 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
                 ) < MIN_NUMERIC_SHARE * len(value_cells)
     time_axis = _time_axis(table)
     column_times = _time_row(table)
+    measure_of: dict[int, str] = {}  # body row -> the measure its measure column names
+    condition_of: dict[int, str] = {}  # body row -> the conditions its condition column states
+    for c in table.cells:
+        if c.col_index in measures:
+            measure_of.setdefault(c.row_index, c.text)
+        elif c.col_index in conditions and c.text:
+            condition_of.setdefault(c.row_index, c.text)
     out: list[Measurement] = []
     for cell, all_statements in read:
         if words and not _labels_a_quantity(cell, corner):
             continue
         # A number inside words that name nothing ("DT40 cells, 0.01% MMS") is not stated.
         statements = [s for s in all_statements if s.stated]
-        measure = next((c.text for c in table.cells if c.row_index == cell.row_index
-                        and c.col_index in measures), None)
-        condition = next((c.text for c in table.cells if c.row_index == cell.row_index
-                          and c.col_index in conditions and c.text), None)
+        measure = measure_of.get(cell.row_index)
+        condition = condition_of.get(cell.row_index)
         for part, statement in enumerate(statements):
             if condition and not statement.condition:  # "pH 8.5, 20 °C" beside the value
                 statement = replace(statement, condition=condition)

@@ -75,6 +75,7 @@ _PHRASE_LABEL = re.compile(
     r"(?<!\band)(?<!\bor)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bis)(?<!\bare)(?<!\bwas)$")
 # A rating word over the number that makes it precise ("Better (>20 mg/mL)"): no label.
 _RATING = re.compile(r"^\S+\s*\($")  # also a name with the amount of it: "Pd(PPh3)4 (3)"
+_WHOLE = re.compile(MEASURE.pattern)  # a cell that is one measure and nothing else
 _SAMPLE_SIZE = re.compile(r"\b[nN]\s*=\s*\d[\d,]*")  # "(n = 3)": how many, not what
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CLOSING = re.compile(rf"\(([^()]{{1,{MAX_CONDITION_CHARS}}})\)\s*$")
@@ -96,9 +97,12 @@ class Statement:
 def read_statements(text: str, column_label: str = "", row_label: str = "") -> list[Statement]:
     """Every quantity statement of a clean cell text, in order."""
     form = reading_form(text)
-    if not form or form.casefold() in PLACEHOLDERS:
-        return []
+    if not form or not any(ch.isdigit() for ch in form) or form.casefold() in PLACEHOLDERS:
+        return []  # a cell of words states nothing
     unit = label_unit(row_label) or label_unit(column_label)
+    whole = _WHOLE.fullmatch(form)
+    if whole is not None:  # most cells: one number and its unit, nothing else to read
+        return [Statement(typed(whole, unit))]
     out: list[Statement] = []
     labels: tuple[str | None, str | None] = (None, None)
     for part in _parts(form):

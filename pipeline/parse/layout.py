@@ -52,6 +52,7 @@ _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 # A line that opens a block by its form in any text: a reference item ("[3] Smith J. ..."), a
 # figure or table caption ("Figure 2. ...", "Table 1: ...").
 _OPENS_BLOCK = re.compile(r"^\s*(?:\\?\[\d{1,4}\\?\]\s|(?:Figure|Fig\.|Table|Scheme)\s+\d+[.:])")
+_MARKUP = re.compile(r"[*_\[\]!^`\\&<]")  # characters inline markup is made of
 _INNER_SENTENCE = re.compile(r"[a-z)\]][.!?]\s+[A-Z(]")  # "... effects. Here" ends a sentence
 _HTML_START = re.compile(r"^\s{0,3}</?[A-Za-z][\w-]*+(?:\s|/?>|$)")  # an HTML block opens (CommonMark)
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -86,15 +87,16 @@ class Layout:
 
 
 def relayout(lines: Sequence[str], width: int | None, first_line: int = 1, *,
-             soft: bool = False) -> Layout:
+             soft: bool = False, tables: set[int] | None = None) -> Layout:
     """One logical line per block, blank lines between blocks, pipe tables kept whole.
 
     ``lines`` are source lines from ``first_line`` (1-based) on; ``width`` is the
     document's wrapping width (``wrap_width``), None when its lines are blocks;
-    ``soft``: the document separates its blocks by blank lines (``separates_blocks``).
+    ``soft``: the document separates its blocks by blank lines (``separates_blocks``);
+    ``tables``: the pipe-table lines of ``lines`` when the caller has found them already.
     """
     logical = [Line(line.text, line.start + first_line - 1, line.end + first_line - 1, line.kept)
-               for line in logical_lines(lines, width, soft=soft)]
+               for line in logical_lines(lines, width, soft=soft, tables=tables)]
     table_rows = pipe_table_lines([line.text for line in logical])
     fenced = _fenced(logical)
     out: list[str] = []
@@ -148,13 +150,14 @@ def separates_blocks(lines: Sequence[str], tables: set[int] | None = None) -> bo
     return prose > 0 and runs >= MIN_BLANK_SEPARATION * prose
 
 
-def logical_lines(lines: Sequence[str], width: int | None, *, soft: bool = False) -> list[Line]:
+def logical_lines(lines: Sequence[str], width: int | None, *, soft: bool = False,
+                  tables: set[int] | None = None) -> list[Line]:
     """Non-blank lines as blocks; between blank lines in a ``soft`` text, a block's lines are
     one (an HTML block's lines stay as written, up to the blank line that ends it); in
     wrapped text a full line takes the next one with it."""
     out: list[tuple[list[str], int, int, bool]] = []  # parts (joined once, at the end), span, kept
     in_fence = in_html = False
-    tables = pipe_table_lines(lines)
+    tables = pipe_table_lines(lines) if tables is None else tables
     for number, raw in enumerate(lines, start=1):
         if _FENCE.match(raw):
             in_fence = not in_fence
@@ -258,7 +261,10 @@ def _stands_alone(lines: Sequence[str], k: int, width: int) -> bool:
 
 
 def _strip_markers(line: str) -> str:
-    """The line's clean text: no markup, no citation markers ("...therapy.[9][10]")."""
+    """The line's clean text: no markup, no citation markers ("...therapy.[9][10]"); a line
+    with no markup character is its own clean text, and is not read again."""
+    if not _MARKUP.search(line):
+        return line.strip()
     return clean_inline(line).text
 
 
@@ -309,7 +315,7 @@ def _continues(line: str) -> bool:
     (a list item, a known "Label:" field such as "Author:" or "Caption:", a "Q1:" line)."""
     if not _is_prose(line) or _LIST_START.match(line):
         return False
-    text = clean_inline(line).text
+    text = _strip_markers(line)
     return field_label(text) is None and not QA_LINE.match(text)
 
 

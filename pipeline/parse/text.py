@@ -41,15 +41,18 @@ def parse(text: str) -> Parsed:
         blocks.extend(_blocks(lines[position:table.start], position + 1, width, soft))
         blocks.append(table.block)
         position = table.end
-    blocks.extend(_blocks(lines[position:], position + 1, width, soft))
+    # Without pipe-less tables the last run of lines is the body, whose pipe tables are known.
+    blocks.extend(_blocks(lines[position:], position + 1, width, soft,
+                          None if tables else body_tables))
     return Parsed(tuple(mark_headings(blocks)), tuple(issues))
 
 
-def _blocks(lines: list[str], first_line: int, width: int | None, soft: bool) -> list[Block]:
+def _blocks(lines: list[str], first_line: int, width: int | None, soft: bool,
+            tables: set[int] | None = None) -> list[Block]:
     """Blocks of the lines between pipe-less tables, by the Markdown tokenizer."""
     if not any(line.strip() for line in lines):
         return []
-    layout = relayout(lines, width, first_line, soft=soft)
+    layout = relayout(lines, width, first_line, soft=soft, tables=tables)
     return [_to_source_lines(b, layout) for b in read_blocks(layout.text)]
 
 
