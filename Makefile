@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test snapshots review bench bench-quick clean
+.PHONY: help setup run test snapshots review bench bench-quick units-table clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,9 @@ bench: $(STAMP) ## benchmark 1,000 and 10,000 guides; writes benchmarks/results.
 
 bench-quick: $(STAMP) ## the same figures for 100 and 1,000 guides, one repeat (a few minutes)
 	$(BIN)/python benchmarks/run.py --quick
+
+units-table: $(STAMP) ## write pipeline/normalize/unit_table.py again from pint (after changing units.TABLE_SPELLINGS)
+	$(BIN)/python -c 'from pathlib import Path; from pipeline.normalize.units import table_source; Path("pipeline/normalize/unit_table.py").write_text(table_source(), encoding="utf-8")'
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache *.egg-info

@@ -23,11 +23,13 @@ import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.errors import Issue
 from pipeline.plan import Source
-from pipeline.validate import ValidatedDoc
+
+if TYPE_CHECKING:  # the stages load where documents are extracted, never for a no-op run
+    from pipeline.validate import ValidatedDoc
 
 # Starting workers costs about as much as extracting this many documents in-process.
 MIN_PARALLEL_TASKS = 40

@@ -169,3 +169,15 @@ def test_word_cells_state_nothing() -> None:
     assert measured_rows == {0, 1, 2, 3}  # "White powder" and "Strong" are words
     notes = [m for m in doc.records.measurements if m.table_id == table.table_id and m.col_index == 2]
     assert notes == []
+
+
+def test_the_unit_table_is_what_pint_says() -> None:
+    """unit_table.py converts without pint; pint, asked again, gives the same for every
+    spelling (``make units-table`` writes it after a change)."""
+    from pipeline.normalize.units import table_source
+
+    assert (ROOT / "pipeline" / "normalize" / "unit_table.py").read_text("utf-8") == table_source()
+
+
+def test_a_spelling_the_table_lacks_is_read_by_pint() -> None:
+    assert canonical(2.0, "kmol/m^3") == (2.0, "mol/L")  # not in the table: pint reads it
