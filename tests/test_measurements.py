@@ -181,3 +181,54 @@ def test_the_unit_table_is_what_pint_says() -> None:
 
 def test_a_spelling_the_table_lacks_is_read_by_pint() -> None:
     assert canonical(2.0, "kmol/m^3") == (2.0, "mol/L")  # not in the table: pint reads it
+
+
+@pytest.mark.parametrize("case", read_cases("statements.md"),
+                         ids=lambda c: f"{c['text'][:24]}-{c['part'] or 0}")
+def test_a_cell_states_what_a_reader_reads(case: dict[str, str]) -> None:
+    from pipeline.normalize.statements import read_statements
+
+    found = read_statements(case["text"], case["column"], case["row"])
+    assert len(found) == int(case["n"]), found
+    if not case["part"]:
+        return
+    s = found[int(case["part"]) - 1]
+    v = s.value
+    assert (v.value, v.value_low, v.value_high, v.unit or "", v.comparator or "", v.p_value) == (
+        _number(case["value"]), _number(case["low"]), _number(case["high"]), case["unit"],
+        case["comparator"], _number(case["p"]))
+    assert (s.quantity or "", s.subject or "", s.condition or "", s.timepoint or "") == (
+        case["quantity"], case["subject"], case["condition"], case["timepoint"])
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Sotorasib (AMG 510)", ("Sotorasib", None, None, None)),  # a drug code, not a trial
+    ("Ibrutinib (PCI-32765)", ("Ibrutinib", None, None, None)),
+    ("Trastuzumab deruxtecan (T-DXd)", ("Trastuzumab deruxtecan", None, None, None)),
+    ("Sodium dodecyl sulfate (SDS)", ("Sodium dodecyl sulfate", None, None, None)),
+    ("Drug A (IC50 12 nM)", ("Drug A", None, None, None)),  # a potency, not a dose
+    ("Lysis buffer (50 mM Tris, 150 mM NaCl)", ("Lysis buffer", None, None, None)),
+    ("Metformin 500–1000 mg", ("Metformin", None, None, None)),  # a range is no one dose
+    ("Drug A 100 mg/m²", ("Drug A", 100.0, "mg/m²", None)),
+    ("Compound A (10 mg/kg IP, daily)", ("Compound A", 10.0, "mg/kg", None)),
+    ("Baricitinib 4 mg (RA-BEAM)", ("Baricitinib", 4.0, "mg", "RA-BEAM")),
+    ("Nilotinib (ENESTnd)", ("Nilotinib", None, None, "ENESTnd")),
+    ("Tofacitinib 5 mg BID + MTX (ORAL Standard)", ("Tofacitinib", 5.0, "mg", "ORAL Standard")),
+])
+def test_a_subject_label_gives_its_dose_and_trial(label: str, expected: tuple[Any, ...]) -> None:
+    from pipeline.normalize.measurement_labels import subject_of
+
+    subject, dose, dose_unit, _, trial = subject_of(label)
+    assert (subject, dose, dose_unit, trial) == expected
+
+
+@pytest.mark.parametrize(("context", "trial"), [
+    ("Results from the SURPASS-2 Trial", "SURPASS-2"),
+    ("Phase 3 study in NSCLC", None),
+    ("Outcomes in COVID-19 patients", None),
+    ("Trial design and DMSO controls", None),
+])
+def test_a_title_names_a_trial_only_by_a_trial_name(context: str, trial: str | None) -> None:
+    from pipeline.normalize.measurement_labels import named_trial
+
+    assert named_trial(context) == trial

@@ -16,7 +16,13 @@ import re
 from pipeline.normalize.values import label_unit, without_label_unit
 
 # A dose in a subject ("4 mg", "15 mg/kg"), the regimen (frequency words and "+ co-therapy").
-DOSE = re.compile(r"(?<![\d.])(?P<dose>\d+(?:\.\d+)?)\s*(?P<unit>mg/kg|mg/m2|mg|µg|mcg|g|mL|µM|nM|mM|IU)\b")
+# A dose range ("500–1000 mg") is read as the label's text, never as one dose.
+DOSE = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?\s*[–-]\s*)?(?P<dose>\d+(?:\.\d+)?)\s*"
+                  r"(?P<unit>mg/kg|mg/m2|mg/m²|mg|µg|mcg|g|mL|µM|nM|mM|IU)(?![\w/])")
+# A dose inside a parenthesis is an amount given ("(10 mg/kg IP, daily)"), never a
+# concentration or a volume ("(IC50 12 nM)", "(50 mM Tris)").
+_GIVEN_DOSE = re.compile(r"(?<![\d.])(?P<dose>\d++(?:\.\d+)?)\s*+"
+                         r"(?P<unit>mg/kg|mg/m2|mg/m²|mg|µg|mcg|g|IU)(?![\w/])")
 FREQUENCY = re.compile(r"\b(?:once|twice|three times)\s+(?:a\s+)?(?:daily|day|weekly|week)\b"
                        r"|\bevery\s+\d+\s+(?:hours?|days?|weeks?|months?)\b"
                        r"|\b(?:QD|BID|TID|QID|QW|EOW|Q2W|daily|weekly)\b", re.I)
@@ -35,7 +41,18 @@ TRIAL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-[A-Za-z0-9]+)*(?:
 _CAPITAL_NAME = re.compile(r"(?<![A-Z])[A-Z]{3,}(?:-[A-Za-z0-9]+)*\s[A-Z][a-z]+")  # "ORAL Standard"
 TRIAL_WORDS = re.compile(r"\b(?:trials?|study|studies|outcomes|benchmark)\b", re.I)
 NOT_TRIALS = re.compile(r"(?:inhibitors?|agonists?|antagonists?|comparator|control|reference|IS|JAK|RA"
-                        r"|IC50|EC50|PBS|MTX|TNF)", re.I)  # whole words of a name: RA-BEAM is a trial
+                        r"|IC50|EC50|PBS|MTX|TNF|DMSO|COVID(?:-19)?|SARS(?:-CoV-2)?|HIV|HBV|HCV|NSCLC|SCLC"
+                        r"|CML|AML|CLL"
+                        r"|ALL|MDS|RCC|HCC|CRC)", re.I)  # whole words of a name: RA-BEAM is a trial
+# The form of a trial's name when nothing around it says "trial": a word and a short number or
+# a capitalized word after a hyphen (ACTT-2, KRYSTAL-1, RA-BEAM, STEP-HFpEF), a coined name of
+# mixed case (ENESTnd, CodeBreaK 100), a long word of capitals (DASISION), or a word of capitals
+# and a capitalized one (ORAL Standard). A drug code
+# (AMG 510, PCI-32765, T-DXd) or a short abbreviation (SDS, EDTA) is no trial.
+_TRIAL_FORM = re.compile(
+    r"^(?:[A-Z][A-Za-z]+-(?:\d{1,2}|[A-Z]{2,}[A-Za-z0-9]*)"
+    r"|(?=(?:[^A-Z]*[A-Z]){3})(?=[^a-z]*[a-z])[A-Z][A-Za-z]+(?:\s\d{1,3})?"
+    r"|[A-Z]{6,}|[A-Z]{3,}(?:-[A-Za-z0-9]+)*\s[A-Z][a-z]+)$")
 # A subject label that names no subject: a generic value column ("Value", "Result") is the
 # guide's own compound; a bare number ("7.0", "1") is a level of the corner's variable
 # ("Buffer pH 7.0", "Entry 1").
@@ -80,13 +97,17 @@ def subject_of(label: str) -> tuple[str, float | None, str | None, str | None, s
     parentheses too ("Compound A (10 mg/kg IP, daily)")."""
     trial = None
     text = PARENTHESIS.sub("", label)
+    given = None
     for inside in PARENTHESIS.finditer(label):
         first = inside.group(1).split(",")[0].strip()
-        if trial is None and is_trial(first) and not _abbreviates(first, label[: inside.start()]):
+        if trial is None and trial_named(first) and not _abbreviates(first, label[: inside.start()]):
             trial = first
-    dose_match = DOSE.search(text) or DOSE.search(label)
-    dose = float(dose_match["dose"]) if dose_match else None
-    dose_unit = dose_match["unit"] if dose_match else None
+        given = given or _GIVEN_DOSE.search(inside.group(1))
+    dose_match = DOSE.search(text) or given
+    ranged = dose_match is not None and dose_match.group(0)[:1].isdigit() and bool(
+        re.match(r"\d+(?:\.\d+)?\s*[–-]", dose_match.group(0)))
+    dose = float(dose_match["dose"]) if dose_match and not ranged else None
+    dose_unit = dose_match["unit"] if dose_match and not ranged else None
     regimen_parts = [m.group(0).strip() for m in FREQUENCY.finditer(label)]
     # "+ MTX" is written "with MTX": a text opening with "+" is a formula to a spreadsheet.
     regimen_parts += [re.sub(r"^\+\s*", "with ", m.group(0).strip()) for m in CO_THERAPY.finditer(text)]
@@ -116,6 +137,12 @@ def timepoint_of(*labels: str) -> tuple[float | None, str | None]:
             unit = _TIME_UNITS.get(unit, unit)
             return float(number), unit
     return None, None
+
+
+def trial_named(text: str) -> bool:
+    """A name in a parenthesis or a cell is a trial's by its form alone (``_TRIAL_FORM``)."""
+    text = text.strip()
+    return is_trial(text) and bool(_TRIAL_FORM.match(text))
 
 
 def is_trial(text: str) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pipeline.normalize.measurement_labels import (
     ARM_CLASS,
     ARM_IN_QUANTITY,
+    DOSE,
     GENERIC_SUBJECT,
     is_time_label,
     named_subject,
@@ -28,6 +29,7 @@ from pipeline.normalize.measurement_labels import (
     quantity_of,
     subject_of,
     timepoint_of,
+    trial_named,
 )
 from pipeline.normalize.model import Cell, Draft, Measurement, Table
 from pipeline.normalize.statements import Statement, names_quantity, read_statements
@@ -67,6 +69,10 @@ NOT_A_SUBJECT = re.compile(r"^(?:conditions?|notes?|comments?|remarks?|p[- ]?val
 # A column that states the conditions of the row's measurement ("Species or condition",
 # "Conditions"): its text is the condition of the numbers beside it.
 CONDITION_LABEL = re.compile(r"\bconditions?\b", re.I)
+# A column of advice ("Fix", "What to try first", "Recommendation", "Notes"): its numbers are
+# what to do, not what was measured.
+ADVICE_LABEL = re.compile(r"\b(?:fix(?:es)?|recommend\w*|remed(?:y|ies)|actions?|advice"
+                          r"|tips?|what\s+to\s+(?:try|do)|notes?|comments?|remarks?)\b", re.I)
 _TIME_ROW = re.compile(r"^(?:assessment\s+)?time\s*points?\b|^assessment\b|^visit\b", re.I)
 
 
@@ -104,8 +110,9 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
     title_trial = named_trial(context)
     measures = _measure_columns(table)
     conditions = {c for c, head in enumerate(table.header) if c and CONDITION_LABEL.search(head)}
+    advice = {c for c, head in enumerate(table.header) if c and ADVICE_LABEL.search(head)}
     value_cells = [c for c in table.cells
-                   if c.col_index > 0 and c.col_index not in measures | conditions]
+                   if c.col_index > 0 and c.col_index not in measures | conditions | advice]
     read = [(c, read_statements(c.text, c.column_label, c.row_label)) for c in value_cells]
     # A table of words (few cells that state a number first or with its own label): its
     # numbers count only where a label says what they measure.
@@ -122,7 +129,7 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
             condition_of.setdefault(c.row_index, c.text)
     out: list[Measurement] = []
     for cell, all_statements in read:
-        if words and not _labels_a_quantity(cell, corner):
+        if words and not _labels_a_quantity(cell, corner, axis):
             continue
         # A number inside words that name nothing ("DT40 cells, 0.01% MMS") is not stated.
         statements = [s for s in all_statements if s.stated]
@@ -174,8 +181,17 @@ def _measurement(table: Table, cell: Cell, statement: Statement, part: int, meas
         quantity = f"{own} ({quantity})" if quantity and not GENERIC_SUBJECT.match(quantity) else own
     if not quantity:
         return None  # nothing says what the number measures
-    subject, dose, dose_unit, regimen, subject_trial = subject_of(
-        statement.subject or named_subject(subject_label, frame.corner, frame.compound))
+    axis_subject = named_subject(subject_label, frame.corner, frame.compound)
+    subject, dose, dose_unit, regimen, subject_trial = subject_of(statement.subject or axis_subject)
+    if statement.subject and not subject:  # "15 mg: -2.46%": a dose of the axis's subject
+        subject, _, _, axis_regimen, axis_trial = subject_of(axis_subject)
+        regimen, subject_trial = regimen or axis_regimen, subject_trial or axis_trial
+    condition = statement.condition
+    if condition and dose is None and DOSE.match(condition):  # "(300 mg twice daily)"
+        _, dose, dose_unit, regimen, _ = subject_of(condition)
+        condition = None
+    elif condition and trial_named(condition):  # "0.7% vs 3.9% (ENESTnd)"
+        subject_trial, condition = subject_trial or condition, None
     arm = ARM_IN_QUANTITY.search(quantity)
     if arm is not None:  # "ACR20, adalimumab arm" under a trial's column: adalimumab's ACR20
         quantity = quantity[: arm.start()].strip()
@@ -193,7 +209,7 @@ def _measurement(table: Table, cell: Cell, statement: Statement, part: int, meas
         table_id=table.table_id, row_index=cell.row_index, col_index=cell.col_index,
         line=cell.line, quantity=quantity, subject=subject or None,
         dose=dose, dose_unit=dose_unit, regimen=regimen, timepoint=timepoint,
-        timepoint_unit=timepoint_unit, condition=statement.condition,
+        timepoint_unit=timepoint_unit, condition=condition,
         trial=quantity_trial or subject_trial or frame.title_trial,
         value=value.value, value_low=value.value_low, value_high=value.value_high,
         uncertainty=value.uncertainty, comparator=value.comparator, unit=value.unit,
@@ -215,11 +231,11 @@ def _measure_columns(table: Table) -> set[int]:
                    for cell in cells)}
 
 
-def _labels_a_quantity(cell: Cell, corner: str) -> bool:
-    """A row label, a column header or the corner of a table of words says what a number
-    measures ("Half-life", "Storage temperature", "Working concentration (mg/mL)")."""
-    return any(label_unit(label) or names_quantity(label)
-               for label in (cell.row_label, cell.column_label, corner) if label)
+def _labels_a_quantity(cell: Cell, corner: str, axis: str) -> bool:
+    """The label on the quantity's axis of a table of words, or its corner, says what a
+    number measures ("Half-life", "Storage temperature", "Working concentration (mg/mL)")."""
+    label = cell.row_label if axis == "rows" else cell.column_label
+    return any(label_unit(text) or names_quantity(text) for text in (label, corner) if text)
 
 
 def _time_axis(table: Table) -> str | None:

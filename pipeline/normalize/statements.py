@@ -21,9 +21,12 @@ after an abbreviation ("AMG 510", "ISO 17034"), and any number of a cell of word
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.normalize.measurement_labels import is_time_label
+from pipeline.normalize.units import canonical
 from pipeline.normalize.values import (
     MEASURE,
     P_VALUE,
@@ -39,15 +42,17 @@ from pipeline.normalize.values import (
 MAX_LABEL_WORDS = 6  # a longer run of words before a number is a sentence, not a label
 MAX_CONDITION_CHARS = 60  # "(A549)", "(chronic phase)": a short qualifier, not a note
 # Words that hedge a number: no label. Words that compare: the number's comparator.
+JOINERS = frozenset({"and", "or", "then", "plus"})  # "46% at week 24 and 52% at week 52"
 HEDGES = frozenset({"estimated", "typically", "usually", "generally", "reported", "measured",
-                    "observed", "calculated", "expected"})
+                    "observed", "calculated", "expected", "median", "mean", "average"})
 _WORD_COMPARATORS = (
     (re.compile(r"\b(?:up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|max(?:imum)?\.?)\s*$",
                 re.I), "≤"),
     (re.compile(r"\b(?:at\s+least|no\s+less\s+than|not\s+less\s+than|min(?:imum)?\.?)\s*$", re.I),
      "≥"),
-    (re.compile(r"\b(?:more\s+than|greater\s+than|over|above|exceeding)\s*$", re.I), ">"),
-    (re.compile(r"\b(?:less\s+than|fewer\s+than|under|below)\s*$", re.I), "<"),
+    # Not "over"/"under": "over 10 min" is a duration, not a bound.
+    (re.compile(r"\b(?:more\s+than|greater\s+than|above|exceeding)\s*$", re.I), ">"),
+    (re.compile(r"\b(?:less\s+than|fewer\s+than|below)\s*$", re.I), "<"),
     (re.compile(r"(?:\b(?:about|approximately|approx\.?|around|roughly|nearly|circa|ca\.)|~)\s*$",
                 re.I), "~"),
 )
@@ -55,11 +60,15 @@ _WORD_COMPARATORS = (
 # symbol (a letter with digits, sub- or superscripts or inner capitals: pKa, cLogP, ε₄₂₀, kᵣ).
 QUANTITY_LABEL = re.compile(
     r"\b(?:IC50|EC50|GI50|CC50|LD50|ED50|Ki|Kd|Km|kcat|Vmax|pKa|pKi|pIC50|c?Log[PD]|t1/2|AUC"
-    r"|Cmax|Tmax|ORR|PFS|OS|DCR|DoR|HR|CI|ratio|rate|constant|half-life|yield|purity|solubility"
+    r"|Cmax|Tmax|ORR|PFS|OS|DCR|DoR|HR|CI|CV|RSD|SD|SEM|ratio|rate|constant|half-life|yield|purity"
+    r"|solubility"
     r"|potency|affinity|selectivity|concentration|dose|density|mass|weight|volume|temperature"
     r"|absorbance|absorptivity|retention|recovery|response|clearance|bioavailability|storage"
-    r"|stability|shelf[- ]life|melting\s+point|boiling\s+point|pH|wavelength|time)\b", re.I)
-_SYMBOL = re.compile(r"^(?=\S*(?:[0-9₀-₉ₐ-ₜ⁰-⁹α-ωΑ-Ω]|[a-z][A-Z]))[A-Za-zα-ωΑ-Ω][\w₀-₉ₐ-ₜ⁰-⁹′]*$")
+    r"|stability|shelf[- ]life|melting\s+point|boiling\s+point|pH|wavelength|time|MW|Tm|MIC"
+    r"|TGI)\b", re.I)
+# A symbol: a Greek letter, a sub- or superscript, or a small letter before a capital (ε₄₂₀,
+# kᵣ, pKa, cLogP), or a small letter and its index (k2); never a code such as JAK1 or A549.
+_SYMBOL = re.compile(r"^(?:[α-ωΑ-Ω]\S*|\S*[₀-₉ₐ-ₜ⁰-⁹]\S*|[a-z]+[A-Z]\w*|[a-z]\d{1,2})$")
 _CODE = re.compile(r"^[A-Z][A-Z0-9-]*$")  # "AMG", "ISO", "CYP3A4": a name's code before a number
 _SENTENCE = re.compile(r"[.!?]\s")
 _VERSUS = re.compile(r"\b(?:vs\.?|versus|compared\s+with|against)\s", re.I)
@@ -72,9 +81,12 @@ _TIME_PHRASE = re.compile(
 _PHRASE_LABEL = re.compile(
     r"^(?=\S+\s\S)(?=.*\b[a-z]{3,})(?!.*,)[A-Za-z][^,:;=()]*+(?<![\s(])"
     r"(?<!\bto)(?<!\bwith)(?<!\bat)(?<!\bby)(?<!\bfor)(?<!\bin)(?<!\bof)(?<!\bfrom)(?<!\bthan)"
-    r"(?<!\band)(?<!\bor)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bis)(?<!\bare)(?<!\bwas)$")
+    r"(?<!\band)(?<!\bor)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\bover)"
+    r"(?<!\bunder)(?<!\bafter)(?<!\bbefore)(?<!\bwithin)(?<!\babout)$")
 # A rating word over the number that makes it precise ("Better (>20 mg/mL)"): no label.
-_RATING = re.compile(r"^\S+\s*\($")  # also a name with the amount of it: "Pd(PPh3)4 (3)"
+_RATING = re.compile(r"^(\S+)\s*\($")  # also a name with the amount of it: "Pd(PPh3)4 (3)"
+_NAME_LIKE = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}|\(")  # "Pd(PPh3)4", "SPhos": a name; "Better": a rating
+_LABEL_COLON = re.compile(r"[ \t]{0,3}[:：](?!\d)")  # a number before a colon is a label
 _WHOLE = re.compile(MEASURE.pattern)  # a cell that is one measure and nothing else
 _SAMPLE_SIZE = re.compile(r"\b[nN]\s*=\s*\d[\d,]*")  # "(n = 3)": how many, not what
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -102,13 +114,21 @@ def read_statements(text: str, column_label: str = "", row_label: str = "") -> l
     unit = label_unit(row_label) or label_unit(column_label)
     whole = _WHOLE.fullmatch(form)
     if whole is not None:  # most cells: one number and its unit, nothing else to read
-        return [Statement(typed(whole, unit))]
+        value = _ranged(typed(whole, unit), whole)
+        return [Statement(value)] if _has_number(value) else []
     out: list[Statement] = []
-    labels: tuple[str | None, str | None] = (None, None)
+    labels: tuple[str | None, str | None, str | None] = (None, None, None)
     for part in _parts(form):
-        found, labels = _part_statements(part, unit, labels)
+        found, labels, p_value = _part_statements(part, unit, labels)
+        if not found and p_value is not None and out and out[-1].value.p_value is None:
+            out[-1] = replace(out[-1], value=replace(out[-1].value, p_value=p_value[0],
+                                                     p_comparator=p_value[1]))  # "−0.45; p<0.01"
         out.extend(found)
-    return out
+    return [s for s in out if _has_number(s.value)]
+
+
+def _has_number(value: CellValue) -> bool:
+    return value.value is not None or value.value_low is not None
 
 
 def _parts(text: str) -> list[str]:
@@ -124,54 +144,110 @@ def _parts(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def _part_statements(part: str, unit: str | None, labels: tuple[str | None, str | None]
-                     ) -> tuple[list[Statement], tuple[str | None, str | None]]:
-    """The statements of one part, and the labels the next part may share."""
-    p_values = [(m.start(), m) for m in P_VALUE.finditer(part)]
-    times = [m.group(0) for m in _TIME_PHRASE.finditer(part)]
-    masked = _masked(part, [m.span() for _, m in p_values]
-                     + [m.span() for m in _TIME_PHRASE.finditer(part)]
+def _part_statements(part: str, unit: str | None, labels: tuple[str | None, str | None, str | None]
+                     ) -> tuple[list[Statement], tuple[str | None, str | None, str | None],
+                                tuple[float, str] | None]:
+    """The statements of one part, the labels the next part may share (quantity, subject and
+    the unit the quantity was stated in), and a p-value that found no number of its part."""
+    p_values = [m for m in P_VALUE.finditer(part) if to_number(m["num"]) <= 1]
+    times = list(_TIME_PHRASE.finditer(part))
+    masked = _masked(part, [m.span() for m in p_values] + [m.span() for m in times]
                      + [m.span() for m in _SAMPLE_SIZE.finditer(part)])
     out: list[Statement] = []
-    quantity, subject = labels
+    spans: list[tuple[int, int]] = []
+    quantity, subject, labelled_unit = labels
     previous = 0
     versus = _VERSUS.search(masked)
     for match in MEASURE.finditer(masked):
         if match.start() < previous:
             continue  # inside the condition of the statement before ("(95% CI 0.51–0.86)")
         if versus is not None and match.start() > versus.start():
+            if out and out[-1].value.unit is None and match["unit"]:  # "11.2 vs 5.6 months"
+                out[-1] = replace(out[-1], value=replace(out[-1].value, unit=match["unit"]))
             break  # "46% vs 28%": the second number is another subject's
+        if _LABEL_COLON.match(masked, match.end()):
+            continue  # "15 mg: -2.46%": the number labels the one after it
         lead = masked[previous:match.start()]
         comparator, lead = _comparator(lead)
-        own_quantity, own_subject, is_code = _label(lead)
-        if is_code and not (match["unit"] or match["cmp"] or match["unc"] or match["high"]):
+        own_quantity, own_subject, code = _label(lead)
+        measured = bool(match["unit"] or match["cmp"] or match["unc"] or match["high"])
+        if code and not measured:
             previous = match.end()
-            continue  # "AMG 510": a name's code
-        bare = _without_hedges(lead.strip(" ,\t"))
-        words = bool(_WORD.search(bare)) and not _RATING.match(bare.strip())
+            continue  # "AMG 510", "ISO 17034": a name's code
+        bare = " ".join(w for w in _without_hedges(lead.strip(" ,\t").lstrip("+) ")).split()
+                        if w.lower() not in JOINERS)
+        name = _RATING.match(bare.strip())
+        words = bool(_WORD.search(bare)) and name is None and not code
+        value = _ranged(typed(match, unit), match)
+        if code:  # "EGFR 5 nM", "HEK293 12 nM": what the number is measured for
+            own_subject = code
+        timepoint = own_subject if own_subject and is_time_label(own_subject) else None
+        if timepoint:  # "Week 12: 46%": when, not what for
+            own_subject = None
         if own_quantity or own_subject:
-            quantity, subject = own_quantity, own_subject or subject
-        elif words:  # words that name no quantity: the number's quantity is not the one before
-            quantity = None
+            quantity, subject = own_quantity or quantity, own_subject or subject
+            labelled_unit = value.unit if own_quantity else labelled_unit
+        elif words or (quantity and value.unit != labelled_unit):
+            quantity = None  # words that name no quantity, or a number of another kind
         condition = _CONDITION.match(part, match.end())
         previous = condition.end() if condition else match.end()
-        value = typed(match, unit)
-        p_value = next((m for start, m in p_values if start >= match.end()
-                        and not MEASURE.search(masked, match.end(), start)), None)
         if comparator and not value.comparator:
             value = replace(value, comparator=comparator)
-        if p_value is not None:
-            value = replace(value, p_value=to_number(p_value["num"]), p_comparator=p_value["cmp"])
-        stated = bool(own_quantity or own_subject) or (
+        stated = bool(own_quantity or own_subject or code or name or timepoint) or (
             not words and (not out or out[-1].stated))  # "2–8 °C, up to 30 days"
-        out.append(Statement(value, quantity, subject, _condition_text(condition),
-                             times[0] if times else None, stated=stated))
+        named = name.group(1) if name and _NAME_LIKE.search(name.group(1)) else None
+        out.append(Statement(value, quantity, subject, _condition_text(condition) or named,
+                             timepoint, stated=stated))
+        spans.append((match.start(), previous))
+    out = [replace(s, timepoint=s.timepoint or _time_of(k, spans, times)) for k, s in enumerate(out)]
+    out, spare = _with_p_values(out, spans, p_values)
     closing = _CLOSING.search(part)
     qualifier = _condition_text(closing)
-    if qualifier and closing is not None and closing.start() >= previous:
+    if qualifier and closing is not None and closing.start() >= previous \
+            and not _SAMPLE_SIZE.fullmatch(qualifier):
         # "44% vs 22% at 12 months (300 mg twice daily)": a parenthesis closing the part
         out = [s if s.condition else replace(s, condition=qualifier) for s in out]
-    return out, (quantity, subject)
+    return out, (quantity, subject, labelled_unit), spare
+
+
+def _ranged(value: CellValue, match: re.Match[str]) -> CellValue:
+    """A range whose ends are in two units ("500 mg–1 g") in the canonical unit of both, where
+    there is one; no value where there is none."""
+    low_unit, high_unit = match["lowunit"], match["unit"]
+    if not (low_unit and high_unit and low_unit != high_unit and match["high"]):
+        return value
+    low, low_name = canonical(to_number(match["num"]), low_unit)
+    high, high_name = canonical(to_number(match["high"]), high_unit)
+    if low is None or high is None or low_name != high_name or high < low:
+        return CellValue()
+    return replace(value, value=None, value_low=low, value_high=high, unit=low_name)
+
+
+def _time_of(k: int, spans: list[tuple[int, int]], times: list[re.Match[str]]) -> str | None:
+    """The time-point phrase of statement ``k``: the first after it and before the next
+    statement ("46% at week 24 and 52% at week 52"), else the part's only one."""
+    end = spans[k][1]
+    following = spans[k + 1][0] if k + 1 < len(spans) else math.inf
+    after = next((t.group(0) for t in times if end <= t.start() < following), None)
+    return after or (times[0].group(0) if len(times) == 1 else None)
+
+
+def _with_p_values(out: list[Statement], spans: list[tuple[int, int]], p_values: list[re.Match[str]]
+                   ) -> tuple[list[Statement], tuple[float, str] | None]:
+    """Each p-value on the nearest statement before it (in one walk); a p-value before any
+    statement of its part is handed back for the statement before the part."""
+    spare = None
+    k = -1
+    for p_value in p_values:
+        while k + 1 < len(spans) and spans[k + 1][0] < p_value.start():
+            k += 1
+        number = (to_number(p_value["num"]), p_value["cmp"])
+        if k < 0:
+            spare = spare or number
+        elif out[k].value.p_value is None:
+            out[k] = replace(out[k], value=replace(out[k].value, p_value=number[0],
+                                                   p_comparator=number[1]))
+    return out, spare
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -199,34 +275,34 @@ def _comparator(lead: str) -> tuple[str | None, str]:
     return None, lead
 
 
-def _label(lead: str) -> tuple[str | None, str | None, bool]:
+def _label(lead: str) -> tuple[str | None, str | None, str | None]:
     """What the words before a number say: (quantity, subject, a name's code). "Name:"
     names the subject, unless the name is a quantity's; after it, "Quantity =" or a quantity
     term names what is measured ("Cisplatin: IC₅₀ =", "Testosterone-13C3: retention time")."""
     if lead.rstrip().endswith((",", "(")):
         # "DT40 cells, 0.01% MMS": the words are an item of their own; "2 mg once daily (4 mg
         # outside the US)": they belong to the number before
-        return None, None, False
+        return None, None, None
     text = _without_hedges(lead.strip(" ,(\t")).strip()
     if not text or _SENTENCE.search(text) or len(text.split()) > MAX_LABEL_WORDS:
-        return None, None, False
+        return None, None, None
     equals = text.endswith("=")
     name, colon, rest = text.rstrip("= ").rpartition(":") if ":" in text else ("", "", text)
     rest = rest.rstrip("= ").strip()
     quantity = rest if rest and (equals or names_quantity(rest)) else None
     name = name.strip()
     if colon and not rest and names_quantity(name):
-        return name, None, False  # "IC₅₀: 5 nM"
+        return name, None, None  # "IC₅₀: 5 nM"
     if colon:
-        return quantity, name or None, False
+        return quantity, name or None, None
     if quantity is None and _PHRASE_LABEL.match(text):  # "offset from analyte 0.00 min"
-        return text, None, False
-    return quantity, None, quantity is None and bool(_CODE.match(text))
+        return text, None, None
+    return quantity, None, text if quantity is None and _CODE.match(text) else None
 
 
 def names_quantity(label: str) -> bool:
     key = folded(label)
-    return bool(QUANTITY_LABEL.search(key) or _SYMBOL.match(key.split(" (")[0]))
+    return bool(QUANTITY_LABEL.search(key) or _SYMBOL.match(label.split(" (")[0]))
 
 
 def _condition_text(match: re.Match[str] | None) -> str | None:

@@ -43,7 +43,7 @@ UNITS = frozenset(
      "ms", "day", "days", "week", "weeks", "month", "months", "year", "years", "°C", "K", "Da",
      "kDa", "eV", "m/z", "Å", "nm", "µm", "mm", "cm", "m", "rpm", "psi", "bar", "Hz", "MHz",
      "ppm", "IU", "U", "fold", "equiv", "mol%", "wt%", "v/v", "w/v", "x g", "× g", "minutes",
-     "mins", "seconds", "V", "mV", "PFU", "CFU", "log10", "log₁₀", "cells", "copies"}
+     "mins", "seconds", "V", "mV", "PFU", "CFU", "log10", "log₁₀", "cells", "copies", "dL"}
 )
 _ATOM = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
 _EXP = r"(?:\^[-−]?\d+|[⁻]?[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
@@ -63,21 +63,24 @@ _MEASURE = (
     # never at the whitespace before it, so a long run of spaces is not rescanned.
     rf"(?:(?P<cmp>{_COMPARATOR})\s*)?(?P<num>{_NUMBER})(?![,.]\d)"  # "1,4-" is a locant list
     rf"(?:\s*(?:±|\+/-)\s*(?P<unc>{_NUMBER}))?"
-    # 8–14, 8 to 14, 8-14; the unit may stand at both ends ("1%–5%", "2 h–4 h")
-    rf"(?:(?:(?:\s*(?P<lowunit>{_UNIT}))?\s*(?:[–—]|\bto\b)\s*|-(?=\d))(?P<high>{_NUMBER}))?"
+    # 8–14, 8 to 14, 8-14; the unit may stand at both ends ("1%–5%", "2 h–4 h", "5%-10%")
+    rf"(?:(?:\s*(?P<lowunit>{_UNIT}))?(?:\s*(?:[–—]|\bto\b)\s*|-(?=\d))(?P<high>{_NUMBER}))?"
     # An exponent of up to four digits; a longer one leaves the number unread (no value).
     r"(?:\s*[×x]\s*10(?:\^(?P<exp>[-−]?\d{1,4})(?!\d)|(?P<sup>[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})(?![⁰-⁹])))?"
     r"(?!\s*[×x]\s*10\^)"
-    rf"(?:\s*(?P<unit>{_UNIT}))?"
+    # A unit that goes on ("mg/dL" where dL is no unit atom) is no unit of this number's.
+    rf"(?:\s*(?P<unit>{_UNIT})(?!/[A-Za-zµ]))?"
     r"(?![\w.,]*[A-Za-z-]\w)"  # "28-Day", "13C3" and "4x4" are names, not numbers
 )
 _LEADING = re.compile(rf"^{_MEASURE}")
 _AFTER_LABEL = re.compile(r"(?:=|:\s)\s*")
 # A measure anywhere in a text, never inside a word or a longer number ("C4", "1,4-").
 # Not a subscript count of a formula ("Pd(PPh3)4", "[Fe(CN)6]3") nor a term of a ratio ("4:1").
-MEASURE = re.compile(rf"(?<![\w.,\-−‑)\]:]){_MEASURE}(?!:\d)")
+# Nor a fraction ("3/4", "t1/2", "mL/min/1.73 m2").
+MEASURE = re.compile(rf"(?<![\w.,\-−‑)\]:/]){_MEASURE}(?!:\d|/\d)")
 _P_COMPARATOR = "|".join(re.escape(c) for c in get_args(PComparator))
-P_VALUE = re.compile(rf"\bp\s*(?P<cmp>{_P_COMPARATOR})\s*(?P<num>{_NUMBER})", re.I)
+# "P < 0.001"; not "log P = 2.1", a partition coefficient.
+P_VALUE = re.compile(rf"(?<!log\s)(?<!log)\bp\s*(?P<cmp>{_P_COMPARATOR})\s*(?P<num>{_NUMBER})", re.I)
 _SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _SCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
 _UNICODE_POWER = re.compile(r"(?<=\d)[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]++")  # "10⁹", "10⁻³"
@@ -106,7 +109,7 @@ def parse_cell(text: str, column_label: str = "", row_label: str = "") -> CellVa
         return CellValue(missing=True)
     p_value = p_comparator = None
     p_match = P_VALUE.search(stripped)
-    if p_match is not None:
+    if p_match is not None and to_number(p_match["num"]) <= 1:  # a probability, or no p-value
         p_value, p_comparator = to_number(p_match["num"]), p_match["cmp"]
     match = _measure(stripped)
     if match is None:
@@ -129,9 +132,11 @@ def typed(match: re.Match[str], label_unit: str | None = None, p_value: float | 
     unit = match["unit"] or match["lowunit"] or label_unit
     uncertainty = to_number(match["unc"], scale) if match["unc"] else None
     if match["high"]:
-        return _checked(CellValue(None, unit, match["cmp"], uncertainty, number,
-                                  to_number(match["high"], scale), p_value, p_comparator),
-                        match.group(0))
+        high = to_number(match["high"], scale)
+        if high < number:
+            return CellValue()  # "12345-01", "Lot 2023-01": a code, not a range
+        return _checked(CellValue(None, unit, match["cmp"], uncertainty, number, high, p_value,
+                                  p_comparator), match.group(0))
     return _checked(CellValue(number, unit, match["cmp"], uncertainty, None, None, p_value,
                               p_comparator), match.group(0))
 
