@@ -125,7 +125,8 @@ def run_command(sources: Path, out: Path, *, jobs: int = 1, force: bool = False,
                 executor: Executor | None = None) -> int:
     from tqdm import tqdm
 
-    from pipeline.run import Summary, run
+    from pipeline.run import run
+    from pipeline.summary import Summary
 
     progress = tqdm(unit="doc", disable=not interactive(), file=sys.stderr, dynamic_ncols=True)
 

@@ -20,7 +20,7 @@ from pipeline.writer import csv_cell, error_records
 from schemas.records import RECORD_STEMS, RECORD_TYPES, RecordSet
 
 if TYPE_CHECKING:
-    from pipeline.run import Summary
+    from pipeline.summary import Summary
 
 
 class PreviousRun:

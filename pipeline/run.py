@@ -20,7 +20,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,45 +28,19 @@ from pipeline import PIPELINE_VERSION
 from pipeline.changes import ChangeReport
 from pipeline.contract import json_bytes
 from pipeline.datapackage import datapackage
-from pipeline.errors import Issue
 from pipeline.execute import Executor, LocalPool, execute
 from pipeline.manifest import MANIFEST, Entry, Manifest, entry
 from pipeline.plan import DOCUMENTS_DIR, Plan, plan
 from pipeline.previous import PreviousRows, PreviousRun
 from pipeline.sources import duplicate_id_issues
 from pipeline.store import carry_unowned, exchange, locked, new_temp, recover
+from pipeline.summary import Summary
 from pipeline.writer import DATAPACKAGE, Writer, error_records, read_document
 from schemas.records import RECORD_TYPES, SCHEMA_VERSION, RecordSet
 
 CHANGES = "changes.json"
 # Files a run owns in the output folder; anything else there (a review site) is carried over.
 OWNED = ("*.csv", "*.jsonl", "*.parquet", f"{DOCUMENTS_DIR}/*.json", MANIFEST, CHANGES, DATAPACKAGE)
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """What a run keeps in memory of one document; its records stay in its JSON file."""
-
-    source_path: str
-    doc_id: str
-    sha256: str
-    size: int
-    source_format: str
-    issues: tuple[Issue, ...]  # the extraction's own
-    counts: dict[str, int] = field(default_factory=dict)
-    has_records: bool = False  # its documents/<doc_id>.json holds its records
-    document_sha256: str | None = None  # of that file
-    extracted: bool = False  # extracted in this run, not reused
-    run_issues: tuple[Issue, ...] = ()  # the run's own checks (a doc_id two sources share)
-    trace: str | None = None  # the traceback of a pipeline bug, for the console
-
-    @property
-    def all_issues(self) -> tuple[Issue, ...]:
-        return (*self.issues, *self.run_issues)
-
-    @property
-    def failed(self) -> bool:
-        return any(i.severity == "error" for i in self.all_issues)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from pipeline.blocks import Block, HeadingBlock, ListItemBlock, TableBlock
 from pipeline.decode import decode, sniff_format
 from pipeline.parse import UnknownFormatError, parse
 from pipeline.parse.headings import is_heading_text
-from pipeline.parse.layout import wrap_width
+from pipeline.parse.line_breaks import wrap_width
 from tests.conftest import SEED, SOURCES, read_cases, source_params
 
 

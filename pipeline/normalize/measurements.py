@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.normalize.cell_labels import names_quantity
 from pipeline.normalize.measurement_labels import (
     ARM_CLASS,
     ARM_IN_QUANTITY,
@@ -32,7 +33,7 @@ from pipeline.normalize.measurement_labels import (
     trial_named,
 )
 from pipeline.normalize.model import Cell, Draft, Measurement, Table
-from pipeline.normalize.statements import Statement, names_quantity, read_statements
+from pipeline.normalize.statements import Statement, read_statements
 from pipeline.normalize.units import canonical
 from pipeline.normalize.values import folded, label_unit
 

@@ -4,11 +4,11 @@ A table cell may state several quantities ("Cisplatin: IC₅₀ = 3.1 µM (A549)
 (HeLa)", "<50 mM (loading), 0.3–0.5 M (elution)", "pKa 9.2 ± 0.2"). Each number the
 value reader finds (``values.MEASURE``) is one statement:
 
-- its label, the words before it back to the previous statement: "Name:" names what it
-  is measured for, unless the name is a quantity's ("IC₅₀:"); "Name =" and a leading
-  term ("pKa", "Ki (MAO-A)", "selectivity ratio") name what is measured; a hedge
-  ("Estimated", "Typically") is no label, and a word that compares ("up to", "about") is
-  the number's comparator;
+- its label, the words before it back to the previous statement (``cell_labels``):
+  "Name:" names what it is measured for, unless the name is a quantity's ("IC₅₀:");
+  "Name =" and a leading term ("pKa", "Ki (MAO-A)", "selectivity ratio") name what is
+  measured; a hedge ("Estimated", "Typically") is no label, and a word that compares
+  ("up to", "about") is the number's comparator;
 - its condition: a parenthesis right after it that is no p-value ("(A549)", "(loading)");
 - its unit: the cell's, else the row label's, else the column header's;
 - a p-value belongs to the statement it follows;
@@ -25,6 +25,12 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.normalize.cell_labels import (
+    JOINERS,
+    cell_label,
+    without_hedges,
+    word_comparator,
+)
 from pipeline.normalize.measurement_labels import is_time_label
 from pipeline.normalize.units import canonical
 from pipeline.normalize.values import (
@@ -32,57 +38,18 @@ from pipeline.normalize.values import (
     P_VALUE,
     PLACEHOLDERS,
     CellValue,
-    folded,
     label_unit,
     reading_form,
     to_number,
     typed,
 )
 
-MAX_LABEL_WORDS = 6  # a longer run of words before a number is a sentence, not a label
 MAX_CONDITION_CHARS = 60  # "(A549)", "(chronic phase)": a short qualifier, not a note
 # Words that hedge a number: no label. Words that compare: the number's comparator.
-JOINERS = frozenset({"and", "or", "then", "plus"})  # "46% at week 24 and 52% at week 52"
-HEDGES = frozenset({"estimated", "typically", "usually", "generally", "reported", "measured",
-                    "observed", "calculated", "expected", "median", "mean", "average"})
-_WORD_COMPARATORS = (
-    (re.compile(r"\b(?:up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|max(?:imum)?\.?)\s*$",
-                re.I), "≤"),
-    (re.compile(r"\b(?:at\s+least|no\s+less\s+than|not\s+less\s+than|min(?:imum)?\.?)\s*$", re.I),
-     "≥"),
-    # Not "over"/"under": "over 10 min" is a duration, not a bound.
-    (re.compile(r"\b(?:more\s+than|greater\s+than|above|exceeding)\s*$", re.I), ">"),
-    (re.compile(r"\b(?:less\s+than|fewer\s+than|below)\s*$", re.I), "<"),
-    (re.compile(r"(?:\b(?:about|approximately|approx\.?|around|roughly|nearly|circa|ca\.)|~)\s*$",
-                re.I), "~"),
-)
-# What a label names when it names a quantity: the quantity words of the family and a
-# symbol (a letter with digits, sub- or superscripts or inner capitals: pKa, cLogP, ε₄₂₀, kᵣ).
-QUANTITY_LABEL = re.compile(
-    r"\b(?:IC50|EC50|GI50|CC50|LD50|ED50|Ki|Kd|Km|kcat|Vmax|pKa|pKi|pIC50|c?Log[PD]|t1/2|AUC"
-    r"|Cmax|Tmax|ORR|PFS|OS|DCR|DoR|HR|CI|CV|RSD|SD|SEM|ratio|rate|constant|half-life|yield|purity"
-    r"|solubility"
-    r"|potency|affinity|selectivity|concentration|dose|density|mass|weight|volume|temperature"
-    r"|absorbance|absorptivity|retention|recovery|response|clearance|bioavailability|storage"
-    r"|stability|shelf[- ]life|melting\s+point|boiling\s+point|pH|wavelength|time|MW|Tm|MIC"
-    r"|TGI)\b", re.I)
-# A symbol: a Greek letter, a sub- or superscript, or a small letter before a capital (ε₄₂₀,
-# kᵣ, pKa, cLogP), or a small letter and its index (k2); never a code such as JAK1 or A549.
-_SYMBOL = re.compile(r"^(?:[α-ωΑ-Ω]\S*|\S*[₀-₉ₐ-ₜ⁰-⁹]\S*|[a-z]+[A-Z]\w*|[a-z]\d{1,2})$")
-_CODE = re.compile(r"^[A-Z][A-Z0-9-]*$")  # "AMG", "ISO", "CYP3A4": a name's code before a number
-_SENTENCE = re.compile(r"[.!?]\s")
 _VERSUS = re.compile(r"\b(?:vs\.?|versus|compared\s+with|against)\s", re.I)
 _TIME_PHRASE = re.compile(
     r"\b(?:at|by|after|through|over|within)\s+(?:(?:week|day|month|year|hour)\s+\d+(?:\.\d+)?"
     r"|\d+(?:\.\d+)?[-\s](?:weeks?|days?|months?|years?|hours?|h)\b)", re.I)
-# A descriptive phrase right before its number names what is measured: two to six words,
-# lower-case ones among them, no comma, not ending in a word that leads on ("Heat to",
-# "Wash with" are advice).
-_PHRASE_LABEL = re.compile(
-    r"^(?=\S+\s\S)(?=.*\b[a-z]{3,})(?!.*,)[A-Za-z][^,:;=()]*+(?<![\s(])"
-    r"(?<!\bto)(?<!\bwith)(?<!\bat)(?<!\bby)(?<!\bfor)(?<!\bin)(?<!\bof)(?<!\bfrom)(?<!\bthan)"
-    r"(?<!\band)(?<!\bor)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\bover)"
-    r"(?<!\bunder)(?<!\bafter)(?<!\bbefore)(?<!\bwithin)(?<!\babout)$")
 # A rating word over the number that makes it precise ("Better (>20 mg/mL)"): no label.
 _RATING = re.compile(r"^(\S+)\s*\($")  # also a name with the amount of it: "Pd(PPh3)4 (3)"
 _NAME_LIKE = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}|\(")  # "Pd(PPh3)4", "SPhos": a name; "Better": a rating
@@ -168,13 +135,13 @@ def _part_statements(part: str, unit: str | None, labels: tuple[str | None, str 
         if _LABEL_COLON.match(masked, match.end()):
             continue  # "15 mg: -2.46%": the number labels the one after it
         lead = masked[previous:match.start()]
-        comparator, lead = _comparator(lead)
-        own_quantity, own_subject, code = _label(lead)
+        comparator, lead = word_comparator(lead)
+        own_quantity, own_subject, code = cell_label(lead)
         measured = bool(match["unit"] or match["cmp"] or match["unc"] or match["high"])
         if code and not measured:
             previous = match.end()
             continue  # "AMG 510", "ISO 17034": a name's code
-        bare = " ".join(w for w in _without_hedges(lead.strip(" ,\t").lstrip("+) ")).split()
+        bare = " ".join(w for w in without_hedges(lead.strip(" ,\t").lstrip("+) ")).split()
                         if w.lower() not in JOINERS)
         name = _RATING.match(bare.strip())
         words = bool(_WORD.search(bare)) and name is None and not code
@@ -256,53 +223,6 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
-
-
-def _without_hedges(text: str) -> str:
-    """The words before a number without the hedges that end them ("Typically")."""
-    words = text.split()
-    while words and words[-1].lower() in HEDGES:
-        words.pop()
-    return " ".join(words)
-
-
-def _comparator(lead: str) -> tuple[str | None, str]:
-    """A comparing word at the end of the lead ("up to", "about") and the lead without it."""
-    for pattern, sign in _WORD_COMPARATORS:
-        match = pattern.search(lead)
-        if match is not None:
-            return sign, lead[: match.start()]
-    return None, lead
-
-
-def _label(lead: str) -> tuple[str | None, str | None, str | None]:
-    """What the words before a number say: (quantity, subject, a name's code). "Name:"
-    names the subject, unless the name is a quantity's; after it, "Quantity =" or a quantity
-    term names what is measured ("Cisplatin: IC₅₀ =", "Testosterone-13C3: retention time")."""
-    if lead.rstrip().endswith((",", "(")):
-        # "DT40 cells, 0.01% MMS": the words are an item of their own; "2 mg once daily (4 mg
-        # outside the US)": they belong to the number before
-        return None, None, None
-    text = _without_hedges(lead.strip(" ,(\t")).strip()
-    if not text or _SENTENCE.search(text) or len(text.split()) > MAX_LABEL_WORDS:
-        return None, None, None
-    equals = text.endswith("=")
-    name, colon, rest = text.rstrip("= ").rpartition(":") if ":" in text else ("", "", text)
-    rest = rest.rstrip("= ").strip()
-    quantity = rest if rest and (equals or names_quantity(rest)) else None
-    name = name.strip()
-    if colon and not rest and names_quantity(name):
-        return name, None, None  # "IC₅₀: 5 nM"
-    if colon:
-        return quantity, name or None, None
-    if quantity is None and _PHRASE_LABEL.match(text):  # "offset from analyte 0.00 min"
-        return text, None, None
-    return quantity, None, text if quantity is None and _CODE.match(text) else None
-
-
-def names_quantity(label: str) -> bool:
-    key = folded(label)
-    return bool(QUANTITY_LABEL.search(key) or _SYMBOL.match(label.split(" (")[0]))
 
 
 def _condition_text(match: re.Match[str] | None) -> str | None:

@@ -15,13 +15,8 @@ from dataclasses import replace
 
 from pipeline.blocks import Block, Parsed, TableBlock
 from pipeline.parse.headings import mark_headings
-from pipeline.parse.layout import (
-    Layout,
-    pipe_table_lines,
-    relayout,
-    separates_blocks,
-    wrap_width,
-)
+from pipeline.parse.layout import Layout, relayout
+from pipeline.parse.line_breaks import pipe_table_lines, separates_blocks, wrap_width
 from pipeline.parse.lists import TEXT_BULLET
 from pipeline.parse.markdown import read_blocks
 from pipeline.parse.plain_tables import find_tables
