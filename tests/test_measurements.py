@@ -152,14 +152,15 @@ def test_every_quantity_a_cell_states(case: dict[str, str]) -> None:
     (table,) = [t for t in doc.records.tables if t.title == case["table"]]
     in_cell = [m for m in doc.records.measurements if m.table_id == table.table_id
                and (m.row_index, m.col_index) == (int(case["row"]), int(case["col"]))]
+    assert len(in_cell) == int(case["n"]), [m.value for m in in_cell]  # no number more or less
     m = in_cell[int(case["part"]) - 1]
     timepoint = f"{m.timepoint:g} {m.timepoint_unit}" if m.timepoint is not None else ""
     assert (m.quantity, m.subject or "", m.value, m.value_low, m.value_high, m.unit or "") == (
         case["quantity"], case["subject"], _number(case["value"]), _number(case["low"]),
         _number(case["high"]), case["unit"])
-    assert (m.comparator or "", m.condition or "", m.dose, m.trial or "", timepoint) == (
-        case["comparator"], case["condition"], _number(case["dose"]), case["trial"],
-        case["timepoint"])
+    assert (m.comparator or "", m.uncertainty, m.condition or "", m.dose, m.trial or "",
+            timepoint) == (case["comparator"], _number(case["unc"]), case["condition"],
+                           _number(case["dose"]), case["trial"], case["timepoint"])
 
 
 def test_word_cells_state_nothing() -> None:
@@ -213,6 +214,7 @@ def test_a_cell_states_what_a_reader_reads(case: dict[str, str]) -> None:
     ("Compound A (10 mg/kg IP, daily)", ("Compound A", 10.0, "mg/kg", None)),
     ("Baricitinib 4 mg (RA-BEAM)", ("Baricitinib", 4.0, "mg", "RA-BEAM")),
     ("Nilotinib (ENESTnd)", ("Nilotinib", None, None, "ENESTnd")),
+    ("Pd(PPh3)4", ("Pd(PPh3)4", None, None, None)),  # a parenthesis inside a name stays
     ("Tofacitinib 5 mg BID + MTX (ORAL Standard)", ("Tofacitinib", 5.0, "mg", "ORAL Standard")),
 ])
 def test_a_subject_label_gives_its_dose_and_trial(label: str, expected: tuple[Any, ...]) -> None:

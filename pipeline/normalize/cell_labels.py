@@ -84,7 +84,8 @@ def cell_label(lead: str) -> tuple[str | None, str | None, str | None]:
     equals = text.endswith("=")
     name, colon, rest = text.rstrip("= ").rpartition(":") if ":" in text else ("", "", text)
     rest = rest.rstrip("= ").strip()
-    quantity = rest if rest and (equals or names_quantity(rest)) else None
+    quantity = rest if rest and (equals or names_quantity(rest) or (colon and _PHRASE_LABEL.match(
+        rest))) else None  # "Testosterone-13C3 as IS: IS-normalized matrix factor 0.99–1.02"
     name = name.strip()
     if colon and not rest and names_quantity(name):
         return name, None, None  # "IC₅₀: 5 nM"

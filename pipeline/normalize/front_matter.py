@@ -40,12 +40,13 @@ def merge_front_matter(fields: dict[str, Any], front_matter: dict[str, Any]
                                 f"front matter key {name!r} is not a document field; ignored", 1))
             continue
         given = str(value).strip() if value is not None else ""
-        if key == "published" and given and parse_date(given) is None:
-            issues.append(Issue("normalize", "warning",
-                                f"front matter published {given!r} is not a calendar date; ignored", 1))
-            continue
-        if key == "published":
-            given = parse_date(given) or ""
+        if key == "published" and given:
+            date = parse_date(given)
+            if date is None:
+                issues.append(Issue("normalize", "warning", f"front matter published {given!r} "
+                                    "is not a calendar date; ignored", 1))
+                continue
+            given = date
         if key == "molecular_weight":
             weight, unit = molecular_weight(given)
             if merged["molecular_weight"] is None and weight is not None:

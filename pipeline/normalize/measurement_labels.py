@@ -17,17 +17,19 @@ from pipeline.normalize.values import label_unit, without_label_unit
 
 # A dose in a subject ("4 mg", "15 mg/kg"), the regimen (frequency words and "+ co-therapy").
 # A dose range ("500–1000 mg") is read as the label's text, never as one dose.
+_GIVEN_UNITS = r"mg/kg|mg/m2|mg/m²|mg|µg|mcg|g|IU"  # amounts given to a subject
 DOSE = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?\s*[–-]\s*)?(?P<dose>\d+(?:\.\d+)?)\s*"
-                  r"(?P<unit>mg/kg|mg/m2|mg/m²|mg|µg|mcg|g|mL|µM|nM|mM|IU)(?![\w/])")
+                  rf"(?P<unit>{_GIVEN_UNITS}|mL|µM|nM|mM)(?![\w/])")
 # A dose inside a parenthesis is an amount given ("(10 mg/kg IP, daily)"), never a
 # concentration or a volume ("(IC50 12 nM)", "(50 mM Tris)").
-_GIVEN_DOSE = re.compile(r"(?<![\d.])(?P<dose>\d++(?:\.\d+)?)\s*+"
-                         r"(?P<unit>mg/kg|mg/m2|mg/m²|mg|µg|mcg|g|IU)(?![\w/])")
+_GIVEN_DOSE = re.compile(rf"(?<![\d.])(?P<dose>\d++(?:\.\d+)?)\s*+(?P<unit>{_GIVEN_UNITS})(?![\w/])")
 FREQUENCY = re.compile(r"\b(?:once|twice|three times)\s+(?:a\s+)?(?:daily|day|weekly|week)\b"
                        r"|\bevery\s+\d+\s+(?:hours?|days?|weeks?|months?)\b"
                        r"|\b(?:QD|BID|TID|QID|QW|EOW|Q2W|daily|weekly)\b", re.I)
 CO_THERAPY = re.compile(r"\+\s*[A-Za-z][\w/-]*(?:\s+[A-Z][\w-]*)?")
-PARENTHESIS = re.compile(r"(?<!\s)\s*\(([^()]*)\)")  # starts where its spaces start: linear
+# A label's parenthesis, after a space ("Compound A (10 mg/kg)"); one attached to a word is part
+# of a name ("Pd(PPh3)4"). It starts where its spaces start: linear.
+PARENTHESIS = re.compile(r"(?<!\s)\s+\(([^()]*)\)")
 # A time point: "Week 12", "(Day 1)", "28-Day", "at 18 Months", "at 10 years".
 TIMEPOINT = re.compile(
     r"\b(?P<unit1>week|day|month|year|hour)\s+(?P<n1>\d+(?:\.\d+)?)\b"
@@ -100,7 +102,7 @@ def subject_of(label: str) -> tuple[str, float | None, str | None, str | None, s
     given = None
     for inside in PARENTHESIS.finditer(label):
         first = inside.group(1).split(",")[0].strip()
-        if trial is None and trial_named(first) and not _abbreviates(first, label[: inside.start()]):
+        if trial is None and has_trial_form(first) and not _abbreviates(first, label[: inside.start()]):
             trial = first
         given = given or _GIVEN_DOSE.search(inside.group(1))
     dose_match = DOSE.search(text) or given
@@ -139,7 +141,7 @@ def timepoint_of(*labels: str) -> tuple[float | None, str | None]:
     return None, None
 
 
-def trial_named(text: str) -> bool:
+def has_trial_form(text: str) -> bool:
     """A name in a parenthesis or a cell is a trial's by its form alone (``_TRIAL_FORM``)."""
     text = text.strip()
     return is_trial(text) and bool(_TRIAL_FORM.match(text))

@@ -24,13 +24,13 @@ from pipeline.normalize.measurement_labels import (
     ARM_IN_QUANTITY,
     DOSE,
     GENERIC_SUBJECT,
+    has_trial_form,
     is_time_label,
     named_subject,
     named_trial,
     quantity_of,
     subject_of,
     timepoint_of,
-    trial_named,
 )
 from pipeline.normalize.model import Cell, Draft, Measurement, Table
 from pipeline.normalize.statements import Statement, read_statements
@@ -191,7 +191,7 @@ def _measurement(table: Table, cell: Cell, statement: Statement, part: int, meas
     if condition and dose is None and DOSE.match(condition):  # "(300 mg twice daily)"
         _, dose, dose_unit, regimen, _ = subject_of(condition)
         condition = None
-    elif condition and trial_named(condition):  # "0.7% vs 3.9% (ENESTnd)"
+    elif condition and has_trial_form(condition):  # "0.7% vs 3.9% (ENESTnd)"
         subject_trial, condition = subject_trial or condition, None
     arm = ARM_IN_QUANTITY.search(quantity)
     if arm is not None:  # "ACR20, adalimumab arm" under a trial's column: adalimumab's ACR20

@@ -50,6 +50,7 @@ def read_product_header(blocks: Sequence[Block], found: dict[str, str],
                         languages: list[str], title: str = "") -> None:
     """Read the fields, the byline and the compound's name from the blocks above the title."""
     names: list[str] = []  # candidate name lines, in order
+    above_catalog: str | None = None  # the name line right above the catalog number
     product = False  # the header shows it is a product's
     for block in blocks:
         if isinstance(block, TableBlock):
@@ -64,22 +65,29 @@ def read_product_header(blocks: Sequence[Block], found: dict[str, str],
         before = len(languages)
         _, others = read_fields(block, found, languages)
         product |= len(languages) > before
-        if "catalog_number" in found and "_name_above_catalog" not in found:
-            found["_name_above_catalog"] = names[-1] if names and _catalog_line(block) else ""
+        if above_catalog is None and "catalog_number" in found:
+            above_catalog = _name_before_catalog(block, names[-1] if names else "")
         names.extend(line for line in others if _reads_as_name(line))
     titled = [n for n in names if not _PACKAGING_ALT.match(n) and _named_in(n, title)]
-    name = _alt_text_name(names) or found.pop("_name_above_catalog", "") or (
+    name = _alt_text_name(names) or above_catalog or (
         next(iter(titled), "") or next((n for n in names if not _PACKAGING_ALT.match(n)), "")
         if product else "")
-    found.pop("_name_above_catalog", None)
     if name:
         found.setdefault("product_name", name)
 
 
-def _catalog_line(block: Block) -> bool:
-    """The block states the catalog number ("Cat. No.: B1576934")."""
-    return not isinstance(block, TableBlock) and any(
-        field_label(line.text) in _CATALOG_LABELS for line in block.lines())
+def _name_before_catalog(block: Block, above: str) -> str:
+    """The name line right above the block's catalog-number line: in the block ("Venetoclax"
+    / "Cat. No.: B1576934" as one paragraph), else the last name line of the blocks above;
+    "" when the block states no catalog number."""
+    if isinstance(block, TableBlock):
+        return ""
+    for line in block.lines():
+        if field_label(line.text) in _CATALOG_LABELS:
+            return above
+        if _reads_as_name(line.text):
+            above = line.text
+    return ""
 
 
 def _alt_text_name(lines: Sequence[str]) -> str | None:

@@ -51,11 +51,13 @@ _TIME_PHRASE = re.compile(
     r"\b(?:at|by|after|through|over|within)\s+(?:(?:week|day|month|year|hour)\s+\d+(?:\.\d+)?"
     r"|\d+(?:\.\d+)?[-\s](?:weeks?|days?|months?|years?|hours?|h)\b)", re.I)
 # A rating word over the number that makes it precise ("Better (>20 mg/mL)"): no label.
-_RATING = re.compile(r"^(\S+)\s*\($")  # also a name with the amount of it: "Pd(PPh3)4 (3)"
-_NAME_LIKE = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}|\(")  # "Pd(PPh3)4", "SPhos": a name; "Better": a rating
+# One word over a number in parentheses: a rating the number makes precise ("Better (>20
+# mg/mL)"), or a name and the amount of it ("Pd(PPh3)4 (3)", "SPhos (4)": name-like words).
+_WORD_OVER_PARENTHESIS = re.compile(r"^(\S+)\s*\($")
+_NAME_LIKE = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}|\(")
 _LABEL_COLON = re.compile(r"[ \t]{0,3}[:：](?!\d)")  # a number before a colon is a label
-_WHOLE = re.compile(MEASURE.pattern)  # a cell that is one measure and nothing else
-_SAMPLE_SIZE = re.compile(r"\b[nN]\s*=\s*\d[\d,]*")  # "(n = 3)": how many, not what
+# "(n = 3)", "(n = 6 injections)": how many, never a condition of the number.
+_SAMPLE_SIZE = re.compile(r"\b[nN]\s*=\s*\d++(?:,\d{3})*+(?:\s[a-z]++\b(?!-))?")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CLOSING = re.compile(rf"\(([^()]{{1,{MAX_CONDITION_CHARS}}})\)\s*$")
 _CONDITION = re.compile(rf"[ \t]{{0,3}}\(([^()]{{1,{MAX_CONDITION_CHARS}}})\)")
@@ -79,7 +81,7 @@ def read_statements(text: str, column_label: str = "", row_label: str = "") -> l
     if not form or not any(ch.isdigit() for ch in form) or form.casefold() in PLACEHOLDERS:
         return []  # a cell of words states nothing
     unit = label_unit(row_label) or label_unit(column_label)
-    whole = _WHOLE.fullmatch(form)
+    whole = MEASURE.fullmatch(form)
     if whole is not None:  # most cells: one number and its unit, nothing else to read
         value = _ranged(typed(whole, unit), whole)
         return [Statement(value)] if _has_number(value) else []
@@ -143,7 +145,7 @@ def _part_statements(part: str, unit: str | None, labels: tuple[str | None, str 
             continue  # "AMG 510", "ISO 17034": a name's code
         bare = " ".join(w for w in without_hedges(lead.strip(" ,\t").lstrip("+) ")).split()
                         if w.lower() not in JOINERS)
-        name = _RATING.match(bare.strip())
+        name = _WORD_OVER_PARENTHESIS.match(bare.strip())
         words = bool(_WORD.search(bare)) and name is None and not code
         value = _ranged(typed(match, unit), match)
         if code:  # "EGFR 5 nM", "HEK293 12 nM": what the number is measured for
@@ -163,15 +165,14 @@ def _part_statements(part: str, unit: str | None, labels: tuple[str | None, str 
         stated = bool(own_quantity or own_subject or code or name or timepoint) or (
             not words and (not out or out[-1].stated))  # "2–8 °C, up to 30 days"
         named = name.group(1) if name and _NAME_LIKE.search(name.group(1)) else None
-        out.append(Statement(value, quantity, subject, _condition_text(condition) or named,
+        out.append(Statement(value, quantity, named or subject, _condition_text(condition),
                              timepoint, stated=stated))
         spans.append((match.start(), previous))
     out = [replace(s, timepoint=s.timepoint or _time_of(k, spans, times)) for k, s in enumerate(out)]
     out, spare = _with_p_values(out, spans, p_values)
     closing = _CLOSING.search(part)
     qualifier = _condition_text(closing)
-    if qualifier and closing is not None and closing.start() >= previous \
-            and not _SAMPLE_SIZE.fullmatch(qualifier):
+    if qualifier and closing is not None and closing.start() >= previous:
         # "44% vs 22% at 12 months (300 mg twice daily)": a parenthesis closing the part
         out = [s if s.condition else replace(s, condition=qualifier) for s in out]
     return out, (quantity, subject, labelled_unit), spare
@@ -226,8 +227,9 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _condition_text(match: re.Match[str] | None) -> str | None:
-    """A parenthesis after a number, unless it holds a p-value or a comparison."""
+    """A parenthesis after a number, less a sample size, unless it holds a p-value or a
+    comparison ("(n = 3, stopped-flow)" is "stopped-flow")."""
     if match is None:
         return None
-    text = match.group(1).strip()
+    text = _SAMPLE_SIZE.sub("", match.group(1)).strip(" ,;")
     return text if text and not (_VERSUS.match(text + " ") or P_VALUE.search(text)) else None

@@ -60,7 +60,7 @@ CONVERSIONS: dict[str, tuple[str, str] | None] = {
     'g/mol': ('g/mol', ''),
     'mg/kg': ('mg/kg', ''),
     'mg/day': ('mg/day', ''),
-    'mg/m2': None,
+    'mg/m2': ('mg/m2', ''),
     'nm': ('nm', ''),
     'µm': ('µm', ''),
     'mm': ('mm', ''),
@@ -106,4 +106,5 @@ CONVERSIONS: dict[str, tuple[str, str] | None] = {
     'copies': None,
     'x g': None,
     '× g': None,
+    'mg/m²': ('mg/m²', ''),
 }

@@ -5,8 +5,8 @@ concentrations in g/L, masses in g, durations in days. Percentages stay
 percentages; rates, ratios, energies, molar masses and temperatures are kept as
 given (their value and unit unchanged). A unit pint cannot read is kept as
 written with no canonical value: never forced. pint reads each unit
-spelling once per run and gives its exact factor to the canonical unit in decimal
-arithmetic (``non_int_type=Decimal``); a value converts by that factor, so 5.9 nM
+spelling once per run and gives its factor to the canonical unit in decimal
+arithmetic (``non_int_type=Decimal``, 28 digits); a value converts by that factor, so 5.9 nM
 is 5.9e-9 mol/L and 12 h is 0.5 day, with one rounding to a float at the end.
 
 The spellings the family writes are converted from ``unit_table.py``, which pint
@@ -17,6 +17,7 @@ run imports pint (half a second) only for a spelling the table lacks.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ CANONICAL = (
     ("[mass]", "g", "g"),
     ("[time]", "day", "day"),
 )
+_POWER_DIGIT = re.compile(r"(?<=[a-z])([23])\b")  # "m2": metres squared
 # Units read as they are: molar masses in daltons are not masses to be weighed.
 AS_GIVEN = frozenset({"Da", "kDa", "%", "°C", "K"})
 
@@ -52,7 +54,7 @@ TABLE_SPELLINGS = (
     "mm", "cm", "m", "Å", "eV", "V", "mV", "Hz", "MHz", "rpm", "psi", "bar", "ppm", "IU",
     "IU/mL", "U", "U/mg", "U/mL", "fold", "equiv", "mol%", "wt%", "v/v", "w/v", "M^-1 s^-1",
     "M^-1 cm^-1", "s^-1", "M⁻¹ s⁻¹", "M⁻¹ cm⁻¹", "s⁻¹", "min⁻¹", "h⁻¹", "m/z", "PFU", "PFU/mL",
-    "CFU", "CFU/mL", "log10", "log₁₀", "cells", "copies", "x g", "× g", "mg/day",
+    "CFU", "CFU/mL", "log10", "log₁₀", "cells", "copies", "x g", "× g", "mg/m²",
 )
 
 
@@ -121,5 +123,7 @@ def table_source() -> str:
 
 
 def _pint_spelling(unit: str) -> str:
-    """The family's spelling as pint reads it: "M^-1 s^-1" as "M**-1 s**-1", µ as u."""
+    """The family's spelling as pint reads it: "M^-1 s^-1" as "M**-1 s**-1", µ as u, a
+    length's square or cube as a power ("mg/m2", "mg/m²")."""
+    unit = _POWER_DIGIT.sub(r"**\1", unit.replace("²", "2").replace("³", "3"))
     return unit.replace("^", "**").replace("µ", "u").replace("μ", "u")
