@@ -4,12 +4,11 @@ Every parser hands over raw inline text in Markdown's inline syntax (the HTML
 parser writes its DOM that way), and this module is the only place it is read.
 markdown-it-py's inline phase parses it (escapes, entities, emphasis, links,
 images, autolinks, code spans, inline HTML) with one rule of ours pushed onto
-its ruler, in the manner of mdit-py-plugins: a citation marker in any form the
-family writes (``[1]``, ``[1, 4]``, ``[3-5]``, ``[REFS-1]``, ``^{[1][2]}``,
-``^[1]``, ``[\\[1\\]](#)``, ``[1](#ref-1)``, and a converter's ``\\[1\\]``)
-becomes a citation token. The tokens are then read back as clean text plus
-the citations, and spacing is tidied: a space a removed marker left before
-punctuation goes with it ("by-product [1]." reads "by-product.").
+its ruler, in the manner of mdit-py-plugins (``citation_rule``): a citation
+marker in any form the family writes becomes a citation token. The tokens are
+then read back as clean text plus the citations, and spacing is tidied: a space a
+removed marker left before punctuation goes with it ("by-product [1]." reads
+"by-product.").
 
 Superscripts written as markup (``<sup>x</sup>``, pandoc's ``^(x)``) are
 brought to the one form first: markers stay markers, a power is written in
@@ -25,30 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-MAX_CITATION_NUMBER = 999  # reference lists stop far below this; "[2025]" is a year, not a citation
-MAX_CITATION_RANGE = 50  # "[3-5]" expands; a wider "range" is a span of numbers, not citations
+from pipeline.citation_rule import markers_only, parser
 
 _MARK = "\x00"  # stands where a marker was until spacing is fixed
-
-# One bracketed marker body: "1", "1, 4", "3-5", "REFS-1" (ASCII hyphen or U+2011).
-_MARKER_BODY = r"(?:[A-Za-z]{1,10}[-\u2011])?\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*"
-_OPEN, _CLOSE = r"\\?\[", r"\\?\]"  # a converter may escape the brackets
-_CITATION = re.compile(
-    r"\^\{(?P<sup>(?:\s*" + _OPEN + _MARKER_BODY + _CLOSE + r")+)\s*\}"  # ^{[1][2]}
-    r"|\^(?P<caret>(?:" + _OPEN + _MARKER_BODY + _CLOSE + r")+)"  # ^[1]
-    r"|\[" + _OPEN + r"(?P<linked>" + _MARKER_BODY + r")" + _CLOSE + r"\]\([^()\s]*+\)"  # [\[1\]](#)
-    r"|\[(?P<anchor>\d{1,4})\]\(#[^()\s]*+\)"  # [1](#ref-1)
-    r"|" + _OPEN + r"(?P<plain>" + _MARKER_BODY + r")" + _CLOSE + r"(?!\()"  # [1], \[1\], [REFS-1]
-)
-_BRACKETED = re.compile(r"\\?\[([^\[\]\\]*)\\?\]")
-_LOCANT_FOLLOWS = re.compile(r"[\w\-\u2011]")  # "[1,2,3]-triazole", "[1,2,4]triazolo": chemistry
-_NUMBERS = re.compile(r"(\d{1,4})(?:\s*[\u2013-]\s*(\d{1,4}))?")
 
 # Superscripts in the forms converters write, brought to "^{x}" (or left as markers).
 _SUP_TAG = re.compile(r"<sup>([^<>]{0,200})</sup>", re.I)  # "10<sup>9</sup>/L"
@@ -126,13 +108,6 @@ def strip_markup(text: str) -> str:
     return _read(text, citations=False).text
 
 
-def markers_only(text: str) -> bool:
-    """True when ``text`` holds citation markers and nothing else."""
-    tokens = _parser().parseInline(text, {})[0].children or []
-    return any(t.type == "citation" for t in tokens) and all(
-        t.type == "citation" or (t.type == "text" and not t.content.strip()) for t in tokens)
-
-
 @dataclass(slots=True)
 class _Reading:
     """What the tokens of one inline text say, gathered in one pass."""
@@ -158,7 +133,7 @@ def _read(raw: str, *, citations: bool) -> _Reading:
     if not _MARKUP_CHARS.search(raw):  # most cells and many paragraphs: nothing to read
         return _Reading(parts=[raw], outside_links=True, outside_strong=True, text=raw)
     reading = _Reading()
-    _gather(_parser().parseInline(raw, {"citations": citations})[0].children or [], reading)
+    _gather(parser().parseInline(raw, {"citations": citations})[0].children or [], reading)
     text = "".join(reading.parts)
     reading.text = _LONE_STRONG.sub("", _SUPERSCRIPT.sub(_caret, text))
     return reading
@@ -268,46 +243,3 @@ def _raises(before: str, inner: str) -> bool:
     return inner in ("2", "3") and bool(_LENGTH_UNIT.search(before))
 
 
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """A citation marker at the current position becomes a "citation" token."""
-    if state.src[state.pos] not in "[\\^" or not state.env.get("citations", True):
-        return False
-    if state.pos and state.src[state.pos - 1] == "]" and not (
-            state.tokens and state.tokens[-1].type == "citation"):
-        return False  # "[Get Quote][1]": the label of a reference-style link, not a citation
-    match = _CITATION.match(state.src, state.pos)
-    if match is None:
-        return False
-    body = next(g for g in match.groups() if g is not None)
-    if "," in body and _LOCANT_FOLLOWS.match(state.src, match.end()):
-        return False
-    numbers = [n for inner in _BRACKETED.findall(body) or [body] for n in _expand(inner)]
-    if not numbers:
-        return False
-    if not silent:
-        token = state.push("citation", "", 0)
-        token.meta = {"numbers": numbers}
-    state.pos = match.end()
-    return True
-
-
-@cache
-def _parser() -> MarkdownIt:
-    """CommonMark's inline phase with inline HTML, and the citation rule before escapes."""
-    md = MarkdownIt("commonmark", {"html": True})
-    md.inline.ruler.before("escape", "citation", _citation_rule)
-    return md
-
-
-def _expand(body: str) -> list[int]:
-    """The reference numbers in one marker body; empty when it is not a citation."""
-    digits = body.split("-", 1)[-1] if body[:1].isalpha() else body
-    digits = digits.split("\u2011", 1)[-1] if digits[:1].isalpha() else digits
-    out: list[int] = []
-    for match in _NUMBERS.finditer(digits):
-        low = int(match.group(1))
-        high = int(match.group(2)) if match.group(2) else low
-        if not 1 <= low <= high <= MAX_CITATION_NUMBER or high - low > MAX_CITATION_RANGE:
-            return []
-        out.extend(range(low, high + 1))
-    return out

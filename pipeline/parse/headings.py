@@ -15,30 +15,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.blocks import Block, HeadingBlock, ParagraphBlock, TableBlock
+from pipeline.blocks import Block, HeadingBlock, ParagraphBlock
 from pipeline.inline import Inline, clean_inline
+from pipeline.parse.title import TITLE_REPEAT_WINDOW, heading_text, title_index
 from pipeline.vocabulary import (
     BYLINE,
     CALL_TO_ACTION,
-    CATEGORY_LINE,
     FIELD_LINE,
     PAGE_CHROME,
     QA_LINE,
     SEPARATED_ITEMS,
     field_label,
-    is_product_section,
     label_only,
 )
 
 MAX_HEADING_CHARS = 160  # the longest titles in the family run to ~120 characters; prose is longer
 MAX_HEADING_LEVEL = 6  # deeper nesting than h6 has no meaning in the output
 CODE_DIGIT_SHARE = 0.5  # "B560044", "12345" are codes; "SOLO-1", "RA-BEAM" are names
-TITLE_REPEAT_WINDOW = 4  # a title printed again comes within a teaser or two
 MIN_MENU_RUN = 4  # a parent, a child and a grandchild heading in a row happen; four is a menu
 MIN_MARKED_SECTIONS = 2  # one "# Title" alone does not say what the sections are
-MIN_TITLE_WORDS = 8  # below a category line, a line this long is a title ("Storage & Handling" /
-# "Long-term storage of stock solutions" is a section and its first subsection)
-MIN_PROSE_WORDS = 12  # a paragraph this long is body text: the page's head is over
 TITLE_LEVEL = 1
 TOP_LEVEL = 2
 
@@ -72,7 +67,7 @@ def mark_headings(blocks: Sequence[Block]) -> list[Block]:
     candidates = [_is_heading_block(b) and not _continues_field(blocks, i)
                   and not _is_label_value(blocks, i) for i, b in enumerate(blocks)]
     preview = [_inferred(b) if candidates[i] else b for i, b in enumerate(blocks)]
-    title = _title_index(preview)
+    title = title_index(preview)
     # The title is no menu item: a menu printed right above it stays a menu, and the
     # audience line and first section heading right below it stay headings.
     menu = _menu_lines([c and i != title for i, c in enumerate(candidates)])
@@ -162,7 +157,7 @@ def _assign_levels(blocks: Sequence[Block], title_index: int | None) -> list[Blo
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.inline.text
         if i == title_index or (title_index is not None and i - title_index <= TITLE_REPEAT_WINDOW
-                                and text == _clean(blocks[title_index])):
+                                and text == heading_text(blocks[title_index])):
             out.append(replace(block, level=TITLE_LEVEL))
             # Headings above the title are the page's chrome: the guide's sections start anew.
             previous_parent, sibling_level, section_level = None, TOP_LEVEL, TITLE_LEVEL
@@ -193,55 +188,6 @@ def _assign_levels(blocks: Sequence[Block], title_index: int | None) -> list[Blo
     return out
 
 
-def _title_index(blocks: Sequence[Block]) -> int | None:
-    """The heading nearest above the first byline, teaser paragraphs in between allowed;
-    where none stands above it, the heading right below it that the page prints twice
-    ("Name Jan 14, 2026 312", the title, a teaser, the title again); on a page with no
-    byline, the title-like heading a category line announces ("Foundational & Exploratory")."""
-    byline = next((i for i, b in enumerate(blocks)
-                   if isinstance(b, ParagraphBlock) and BYLINE.match(b.inline.text)), None)
-    if byline is None:
-        return _announced_title(blocks)
-    for i in range(byline - 1, -1, -1):
-        if isinstance(blocks[i], HeadingBlock):
-            return i
-        if not isinstance(blocks[i], ParagraphBlock):
-            break
-    below = byline + 1
-    if below < len(blocks) and isinstance(blocks[below], HeadingBlock):
-        title = _clean(blocks[below])
-        later = (b for b in blocks[below + 1:below + 1 + TITLE_REPEAT_WINDOW])
-        if any(isinstance(b, HeadingBlock) and _clean(b) == title for b in later):
-            return below
-    return None
-
-
-def _announced_title(blocks: Sequence[Block]) -> int | None:
-    """The heading right below the first category line, where it reads as a title: it names
-    what the guide is, or runs to a title's length."""
-    for i, block in enumerate(blocks[:-1]):
-        if isinstance(block, TableBlock) or _body_starts(blocks, i):
-            return None  # a category line stands in the page's head, never in its body
-        if not CATEGORY_LINE.match(block.inline.text):
-            continue
-        title = blocks[i + 1]
-        if isinstance(title, HeadingBlock) and not CATEGORY_LINE.match(title.inline.text) and (
-                len(title.inline.text.split()) >= MIN_TITLE_WORDS):
-            return i + 1
-    return None
-
-
-def _body_starts(blocks: Sequence[Block], i: int) -> bool:
-    """``blocks[i]`` is body text: a paragraph of prose that no product block heading
-    ("Description") introduces."""
-    block = blocks[i]
-    if not isinstance(block, ParagraphBlock) or len(block.inline.text.split()) < MIN_PROSE_WORDS:
-        return False
-    above = blocks[i - 1] if i else None
-    return not (above is not None and not isinstance(above, TableBlock)
-                and is_product_section(above.inline.text))
-
-
 def _is_label_value(blocks: Sequence[Block], i: int) -> bool:
     """The line under a label alone on its line ("Molecular Weight" / "868.4 g/mol") is that
     label's value, never a heading."""
@@ -263,10 +209,6 @@ def _next_heading_text(blocks: Sequence[Block], i: int) -> str:
         if not isinstance(block, ParagraphBlock):
             return ""
     return ""
-
-
-def _clean(block: Block) -> str:
-    return "" if isinstance(block, TableBlock) else block.inline.text
 
 
 def _is_heading_block(block: Block) -> bool:

@@ -15,7 +15,7 @@ import re
 
 from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from pipeline.inline import markers_only
+from pipeline.citation_rule import markers_only
 
 # Elements whose content is never part of the guide.
 SKIPPED = frozenset({
