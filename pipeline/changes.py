@@ -18,7 +18,8 @@ from itertools import groupby
 from typing import Any, TextIO
 
 from pipeline.sources import MAX_SOURCE_BYTES
-from schemas.records import RECORD_TYPES, Record
+from schemas.fields import Record
+from schemas.records import RECORD_TYPES
 
 PROVENANCE = frozenset({"source_sha256", "line", "line_start"})
 

@@ -17,7 +17,8 @@ from functools import cache
 from typing import Any
 
 from pipeline.errors import Issue
-from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, ForeignKey, Record, RecordSet
+from schemas.fields import ForeignKey, Record
+from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, RecordSet
 
 SCALAR_KINDS = ("string", "integer", "number", "boolean")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.records import Severity, Stage
+from schemas.fields import Severity, Stage
 
 
 @dataclass(frozen=True, slots=True)

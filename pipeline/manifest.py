@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline import PIPELINE_VERSION
 from pipeline.errors import Issue
-from schemas.records import RECORD_STEMS, SCHEMA_VERSION, Severity, Stage
+from schemas.fields import Severity, Stage
+from schemas.records import RECORD_STEMS, SCHEMA_VERSION
 
 MANIFEST = "manifest.json"
 EXTRACTION_LIBRARIES = ("markdown-it-py", "beautifulsoup4", "html5lib", "pint", "charset-normalizer",
@@ -59,7 +60,7 @@ def _code_fingerprint() -> str:
 def fingerprinted_files() -> list[Path]:
     """The source files of the stages and the contract, in a stable order."""
     package = Path(__file__).parent
-    paths = [package.parent / "schemas" / "records.py"]
+    paths = sorted((package.parent / "schemas").glob("*.py"))
     for name in RECORD_CODE:
         path = package / name
         paths.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])

@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from slugify import slugify
 
 from pipeline.errors import Issue
-from schemas.records import DOC_ID_MAX_CHARS
+from schemas.fields import DOC_ID_MAX_CHARS
 
 # The family's guides are 4-20 KB; a source this large is a dump gone wrong, and reading it
 # whole would cost the run its memory. Checked against the file's size before it is read.

@@ -23,7 +23,8 @@ from pydantic import TypeAdapter, ValidationError
 from pipeline.contract import key_issues
 from pipeline.errors import Issue
 from pipeline.normalize.model import NormalizedDoc
-from schemas.records import RECORD_STEMS, RECORD_TYPES, Record, RecordSet
+from schemas.fields import Record
+from schemas.records import RECORD_STEMS, RECORD_TYPES, RecordSet
 
 # Protocol fields a trial may leave out: read as empty.
 TRIAL_FIELDS = ("objective", "design", "population", "intervention_arms", "primary_endpoint",

@@ -28,7 +28,8 @@ from pipeline.contract import column_names, columns, json_bytes, json_schema
 from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
 from pipeline.validate import ValidatedDoc
-from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, ErrorRecord, Record, RecordSet
+from schemas.fields import Record
+from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, ErrorRecord, RecordSet
 
 DOCUMENTS_DIR = "documents"  # one JSON file per document
 DATAPACKAGE = "datapackage.json"

@@ -79,7 +79,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_readme_data_dictionary_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.__main__ import read_examples
+    from pipeline.commands import read_examples
     from pipeline.dictionary import END, START, render, replace_section
 
     monkeypatch.chdir(ROOT)

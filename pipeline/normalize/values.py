@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import get_args
 
-from schemas.records import Comparator, PComparator
+from schemas.fields import Comparator, PComparator
 
 # Placeholders that mean "no value here", compared case-insensitively.
 PLACEHOLDERS = frozenset(

@@ -1,0 +1,150 @@
+"""The commands that read or describe a run's outputs rather than make them: ``diff``,
+``review``, ``dictionary`` and ``schema``; ``pipeline/__main__.py`` parses their arguments."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.changes import diff_streams, read_rows, summary_lines
+from pipeline.dictionary import render as render_dictionary
+from pipeline.dictionary import replace_section
+from pipeline.sources import display_path
+
+SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
+README = Path("README.md")
+
+
+def diff_command(old: Path, new: Path) -> int:
+    """The change report between two output folders, from their CSV files."""
+    import csv
+    from contextlib import ExitStack
+
+    from pipeline.contract import column_names, json_bytes
+    from schemas.records import RECORD_TYPES
+
+    with ExitStack() as stack:
+        def rows(folder: Path, stem: str) -> Any:
+            path = folder / f"{stem}.csv"
+            if not path.is_file():
+                return iter(())
+            return read_rows(stack.enter_context(path.open(encoding="utf-8", newline="")),
+                             column_names(stem))
+
+        try:
+            report = diff_streams({stem: rows(old, stem) for stem in RECORD_TYPES},
+                                  {stem: rows(new, stem) for stem in RECORD_TYPES})
+        except (KeyError, ValueError, csv.Error) as exc:  # UnicodeDecodeError is a ValueError
+            print(f"error: {old} or {new} holds a record file that is not a run's CSV ({exc!r:.80})",
+                  file=sys.stderr)
+            return 2
+    sys.stdout.write(json_bytes(report).decode("utf-8"))
+    for line in summary_lines(report):
+        print(line, file=sys.stderr)
+    return 1 if report["changed"] else 0
+
+
+def review_command(out: Path) -> int:
+    """Read a run's outputs and its sources; write the review site under ``out/review/``."""
+    import shutil
+
+    from pipeline.review import DocumentInput, render_site
+
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    changes_path = out / "changes.json"
+    changes = json.loads(changes_path.read_text("utf-8")) if changes_path.is_file() else None
+    with (out / "errors.csv").open(encoding="utf-8", newline="") as handle:
+        errors = list(read_rows(handle))
+    documents = []
+    for entry in manifest["sources"]:
+        doc_json = out / "documents" / f"{entry['doc_id']}.json"
+        body = json.loads(doc_json.read_text("utf-8")) if doc_json.is_file() else {}
+        withheld = entry["errors"] > 0
+        records = {} if withheld else {k: v for k, v in body.items() if isinstance(v, list)}
+        lines = _source_lines(Path(entry["source_path"]), entry["source_sha256"])
+        documents.append(DocumentInput(
+            entry=entry, records=records,
+            errors=[e for e in errors if e["source_path"] == entry["source_path"]],
+            lines=lines, change=(changes or {}).get("documents", {}).get(entry["doc_id"])))
+    site = out / "review"
+    shutil.rmtree(site, ignore_errors=True)
+    for name, html in render_site(documents, changes).items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, "utf-8")
+    print(f"review site: {display_path(site)}/index.html ({len(documents)} documents)")
+    return 0
+
+
+def _source_lines(path: Path, sha256: str) -> list[str] | None:
+    """A source's lines for its review page: only the very bytes the run read (a source
+    changed since, or one the run refused unread, such as a link out of the sources
+    folder, is not shown)."""
+    import hashlib
+
+    from pipeline.decode import decode
+    from pipeline.errors import DocumentError
+
+    try:
+        data = path.read_bytes()
+        return decode(data).text.split("\n") if hashlib.sha256(data).hexdigest() == sha256 else None
+    except (OSError, DocumentError):
+        return None
+
+
+def dictionary_command(out: Path, *, write: bool) -> int:
+    text = render_dictionary(read_examples(out))
+    if not write:
+        sys.stdout.write(text)
+        return 0
+    readme = README.read_text("utf-8")
+    renewed = replace_section(readme, text)
+    if renewed != readme:
+        README.write_text(renewed, "utf-8")
+    return 0
+
+
+def read_examples(out: Path) -> dict[str, dict[str, str]]:
+    """The first non-empty value of each column in each CSV of ``out``."""
+    import pandas as pd  # only this command needs it; a run starts faster without it
+
+    examples: dict[str, dict[str, str]] = {}
+    from schemas.records import RECORD_TYPES
+
+    for stem in RECORD_TYPES:
+        path = out / f"{stem}.csv"
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        examples[stem] = {col: next((v for v in frame[col] if v), "") for col in frame.columns}
+    return examples
+
+
+def schema_command(*, write: bool) -> int:
+    from pipeline.writer import json_schemas
+
+    schemas = json_schemas()
+    if write:
+        write_files(SCHEMAS_OUT, schemas, managed=("*.schema.json",))
+    else:
+        for name, content in schemas.items():
+            sys.stdout.write(f"// {name}\n{content.decode('utf-8')}")
+    return 0
+
+
+def write_files(folder: Path, files: dict[str, bytes], managed: Sequence[str]) -> None:
+    """Write changed files only, and remove managed files the run no longer produces."""
+    for relative, content in files.items():
+        path = folder / relative
+        if path.is_file() and path.read_bytes() == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    for pattern in managed:
+        for path in folder.glob(pattern):
+            if path.relative_to(folder).as_posix() not in files:
+                path.unlink()
+
