@@ -271,8 +271,39 @@ def test_editing_the_review_site_or_the_command_line_re_extracts_nothing() -> No
                     "pipeline/review/__init__.py", "pipeline/changes.py", "pipeline/datapackage.py"):
         assert outside not in names, outside
     for inside in ("pipeline/parse/text.py", "pipeline/normalize/tables.py", "pipeline/inline.py",
-                   "pipeline/validate.py", "schemas/records.py"):
+                   "pipeline/validate.py", "schemas/records.py", "schemas/fields.py",
+                   "schemas/table_records.py"):
         assert inside in names, inside
+
+
+def test_a_forced_run_reads_back_only_the_documents_whose_bytes_changed(
+        corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-extracting every source (--force, or new code) compares records only where this
+    run's document JSON differs from the last run's: equal bytes are equal records."""
+    import pipeline.previous
+
+    run()
+    source = corpus / "sources" / "guide_2.txt"
+    source.write_text(source.read_text("utf-8").replace("| JAK1 | 5.9[1] |", "| JAK1 | 6.1[1] |"),
+                      "utf-8")
+    read_back: list[str] = []
+    real = pipeline.previous.PreviousRun._rows
+
+    def counting(self: Any, old: Any) -> Any:
+        read_back.append(old.doc_id)
+        return real(self, old)
+
+    monkeypatch.setattr(pipeline.previous.PreviousRun, "_rows", counting)
+    assert run("--force") == 0
+    assert read_back == [catalog(2)]
+    changes = json.loads((corpus / "outputs" / "changes.json").read_text("utf-8"))
+    assert changes["summary"]["documents_changed"] == [catalog(2)]
+    assert changes["summary"]["records_changed"] == 2  # its cell and its measurement
+    read_back.clear()
+    before = {name: data for name, (data, _) in snapshot_files(corpus / "outputs").items()}
+    assert run("--force") == 0
+    assert read_back == []
+    assert {name: data for name, (data, _) in snapshot_files(corpus / "outputs").items()} == before
 
 
 def test_a_manifest_that_is_not_valid_means_extracting_everything(
