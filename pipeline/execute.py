@@ -3,10 +3,11 @@
 Each source goes through the stages in a worker process (``--jobs``), in
 chunks, and comes back in the plan's order as what the run keeps of it (doc_id,
 issues, counts) and its typed record set serialized by the contract: its
-``documents/<doc_id>.json``, made in the worker so that the main process only
-writes bytes (it would otherwise be the bottleneck, and results would pile up
-in memory behind it). A pipeline bug in one document becomes that document's
-internal error, with its traceback for the console; the other documents go on.
+``documents/<doc_id>.json`` and its rows of every record file, made in the
+worker so that the main process only copies bytes (it would otherwise be the
+bottleneck, and results would pile up in memory behind it). A pipeline bug in
+one document becomes that document's internal error, with its traceback for the
+console; the other documents go on.
 """
 
 from __future__ import annotations
@@ -47,16 +48,18 @@ class Extracted:
     counts: dict[str, int]  # records per type
     document: bytes | None  # documents/<doc_id>.json, when the document has records
     document_sha256: str | None  # its hash, for the manifest (made here, off the run's serial path)
+    rows: dict[str, bytes]  # its rows as each CSV and JSON Lines file holds them, by file name
     trace: str | None = None  # the traceback of a pipeline bug, for the console
 
 
 def _extracted(doc: ValidatedDoc, trace: str | None = None) -> Extracted:
-    from pipeline.writer import document_json
+    from pipeline.writer import document_json, row_bytes
 
     document = document_json(doc.doc_id, doc.records, doc.issues, doc.source_path) if doc.records else None
     return Extracted(doc.doc_id, doc.source_sha256, doc.size, doc.source_format, doc.issues,
                      {stem: len(rows) for stem, rows in doc.records.items()}, document,
-                     hashlib.sha256(document).hexdigest() if document is not None else None, trace)
+                     hashlib.sha256(document).hexdigest() if document is not None else None,
+                     row_bytes(doc.records), trace)
 
 
 class Executor(Protocol):

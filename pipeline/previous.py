@@ -9,6 +9,7 @@ and problems (from its manifest entry).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,20 +34,24 @@ class PreviousRun:
         self._duplicates = duplicate_id_issues((e.doc_id, e.source_path) for e in
                                                (manifest.sources if manifest else []))
 
-    def compare(self, summary: Summary, records: RecordSet, report: ChangeReport) -> None:
+    def compare(self, summary: Summary, records: RecordSet | Callable[[], RecordSet],
+                report: ChangeReport) -> None:
+        """What changed in one document; ``records`` are those going out, or how to read them
+        when they must be compared one by one."""
         doc_id = summary.doc_id
         old = self._entries.get(doc_id)
         new_errors = cells(error_records(doc_id, summary.source_path, summary.all_issues))
         if old is None:  # a new document: counted, not listed
-            for stem, rows in records.items():
-                if rows:
-                    report.whole(stem, doc_id, "added", len(rows))
+            going_out = summary.has_records and not summary.failed
+            for stem in RECORD_STEMS:
+                if going_out and summary.counts.get(stem):
+                    report.whole(stem, doc_id, "added", summary.counts[stem])
             report.compare("errors", doc_id, [], new_errors)
             return
         if _records_may_differ(summary, old):
-            before = self._rows(old)
+            before, after = self._rows(old), records() if callable(records) else records
             for stem in RECORD_STEMS:
-                report.compare(stem, doc_id, before.get(stem, []), cells(records.of(stem)))
+                report.compare(stem, doc_id, before.get(stem, []), cells(after.of(stem)))
         old_issues = (*old.issues(), *((self._duplicates[old.source_path],)
                                        if old.source_path in self._duplicates else ()))
         report.compare("errors", doc_id, cells(error_records(doc_id, old.source_path, old_issues)),

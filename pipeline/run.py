@@ -6,9 +6,10 @@
   each document coming back as its typed record set; its document JSON is
   written at once, and only a summary stays in memory;
 - write (``pipeline/writer.py``): every record file, a document at a time in
-  doc_id order, reading each document's records from its JSON (this run's or
-  the previous run's), while the change report compares them with the previous
-  run's by the contract's keys.
+  doc_id order, copying rows as bytes (an extracted document's as its worker
+  serialized them, kept in a spill file meanwhile; a reused one's from the last
+  run's files), while the change report compares a document whose JSON changed
+  with the previous run's records by the contract's keys.
 
 The new outputs go into a temporary folder swapped in atomically
 (``pipeline/store.py``); a run that changes nothing leaves the outputs as they were.
@@ -21,6 +22,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -39,6 +41,7 @@ from pipeline.writer import DATAPACKAGE, Writer, error_records, read_document
 from schemas.records import RECORD_TYPES, SCHEMA_VERSION, RecordSet
 
 CHANGES = "changes.json"
+SPILL = ".rows.spill"  # extracted documents' serialized rows, until the writer copies them
 # Files a run owns in the output folder; anything else there (a review site) is carried over.
 OWNED = ("*.csv", "*.jsonl", "*.parquet", f"{DOCUMENTS_DIR}/*.json", MANIFEST, CHANGES, DATAPACKAGE)
 
@@ -74,18 +77,20 @@ def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet
                            changed=False)
         temp = new_temp(out)
         try:
-            summaries = _check_ids(list(_summaries(the_plan, temp, executor or LocalPool(jobs),
-                                                   on_document)))
-            return replace(_write(summaries, the_plan, out, temp, parquet=parquet),
-                           notice=the_plan.notice)
+            with (temp / SPILL).open("w+b") as spill:
+                summaries = _check_ids(list(_summaries(the_plan, temp, executor or LocalPool(jobs),
+                                                       on_document, spill)))
+                outcome = _write(summaries, the_plan, out, temp, spill, parquet=parquet)
+            return replace(outcome, notice=the_plan.notice)
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise
 
 
 def _summaries(the_plan: Plan, temp: Path, executor: Executor,
-               on_document: Callable[[Summary], None] | None) -> Iterator[Summary]:
-    """Per source, in path order: reused from the manifest, or extracted now."""
+               on_document: Callable[[Summary], None] | None, spill: BinaryIO) -> Iterator[Summary]:
+    """Per source, in path order: reused from the manifest, or extracted now (its rows go
+    to the spill file until the writer copies them, in doc_id order)."""
     (temp / DOCUMENTS_DIR).mkdir(parents=True)
     extracted = execute(the_plan.todo, executor)
     for source in the_plan.sources:
@@ -97,10 +102,19 @@ def _summaries(the_plan: Plan, temp: Path, executor: Executor,
             (temp / DOCUMENTS_DIR / f"{done.doc_id}.json").write_bytes(done.document)
         summary = Summary(source.source_path, done.doc_id, done.sha256, done.size, done.source_format,
                           done.issues, done.counts, done.document is not None, done.document_sha256,
-                          extracted=True, trace=done.trace)
+                          _spilled(spill, done.rows), extracted=True, trace=done.trace)
         if on_document is not None:
             on_document(summary)
         yield summary
+
+
+def _spilled(spill: BinaryIO, rows: dict[str, bytes]) -> tuple[tuple[str, int, int], ...]:
+    """Append a document's serialized rows to the spill file; where each file's rows are."""
+    placed = []
+    for name, data in rows.items():
+        placed.append((name, spill.tell(), len(data)))
+        spill.write(data)
+    return tuple(placed)
 
 
 def _reused(item: Entry) -> Summary:
@@ -115,7 +129,8 @@ def _check_ids(summaries: list[Summary]) -> list[Summary]:
             for s in summaries]
 
 
-def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, parquet: bool) -> Outcome:
+def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, spill: BinaryIO, *,
+           parquet: bool) -> Outcome:
     """Write every record file, the package and the manifest into ``temp``; swap it in when
     anything differs from ``out``."""
     previous = PreviousRun(the_plan.previous, out)
@@ -125,10 +140,13 @@ def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, p
     # Parquet needs every document's values, so it reads them all from their JSON.
     old_rows = PreviousRows(out, the_plan.previous) if the_plan.reused and not parquet else None
     try:
-        _write_documents(summaries, writer, old_rows, previous, report, out, temp)
+        # Parquet needs every document's values, so it reads them from their JSON.
+        _write_documents(summaries, writer, old_rows, previous, report, out, temp,
+                         None if parquet else spill)
     finally:
         if old_rows is not None:
             old_rows.close()
+        (temp / SPILL).unlink()  # not an output; the open file stays readable until closed
     previous.removed({s.doc_id for s in summaries}, report)
     digests = writer.close()
     (temp / DATAPACKAGE).write_bytes(datapackage({n: d for n, d in digests.items() if n.endswith(".csv")}))
@@ -156,8 +174,11 @@ def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, *, p
 
 
 def _write_documents(summaries: list[Summary], writer: Writer, old_rows: PreviousRows | None,
-                     previous: PreviousRun, report: ChangeReport, out: Path, temp: Path) -> None:
-    """Every document's rows, in doc_id order; what changed goes into the report."""
+                     previous: PreviousRun, report: ChangeReport, out: Path, temp: Path,
+                     spill: BinaryIO | None) -> None:
+    """Every document's rows, in doc_id order; what changed goes into the report. Rows are
+    copied as bytes: a reused document's from the last run's files, an extracted one's from
+    the spill (with ``spill`` None, from its JSON)."""
     for summary in sorted(summaries, key=lambda s: (s.doc_id, s.source_path)):
         if old_rows is not None:
             old_rows.skip_to(summary.doc_id, summary.source_path)
@@ -168,9 +189,21 @@ def _write_documents(summaries: list[Summary], writer: Writer, old_rows: Previou
             writer.rows("errors", error_records(summary.doc_id, summary.source_path, summary.all_issues))
             previous.compare(summary, RecordSet(), report)  # its errors only: the records are the same
             continue
+        if spill is not None and summary.rows and not summary.failed:
+            for name, offset, size in summary.rows:
+                spill.seek(offset)
+                writer.copy_bytes(name, spill.read(size))
+            writer.rows("errors", error_records(summary.doc_id, summary.source_path, summary.all_issues))
+            json_path = temp / DOCUMENTS_DIR / f"{summary.doc_id}.json"
+            previous.compare(summary, partial(_read_records, json_path), report)
+            continue
         records = _records(summary, out, temp)
         writer.document(summary.doc_id, summary.source_path, records, summary.all_issues)
         previous.compare(summary, records, report)
+
+
+def _read_records(path: Path) -> RecordSet:
+    return read_document(path.read_bytes())
 
 
 def _records(summary: Summary, out: Path, temp: Path) -> RecordSet:

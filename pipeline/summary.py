@@ -20,6 +20,7 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     has_records: bool = False  # its documents/<doc_id>.json holds its records
     document_sha256: str | None = None  # of that file
+    rows: tuple[tuple[str, int, int], ...] = ()  # (file name, offset, size) of its spilled rows
     extracted: bool = False  # extracted in this run, not reused
     run_issues: tuple[Issue, ...] = ()  # the run's own checks (a doc_id two sources share)
     trace: str | None = None  # the traceback of a pipeline bug, for the console

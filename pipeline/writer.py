@@ -47,11 +47,13 @@ class Sink:
         self.size = 0
 
     def write(self, text: str) -> int:
-        data = text.encode("utf-8")
+        self.write_bytes(text.encode("utf-8"))
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
         self.sha256.update(data)
         self.size += len(data)
         self.raw.write(data)
-        return len(text)
 
 
 class Writer:
@@ -75,19 +77,24 @@ class Writer:
     def rows(self, stem: str, records: Sequence[Record]) -> None:
         if not records:
             return
-        names = column_names(stem)
         dumped = [record.model_dump() for record in records]
-        csv.writer(self._csv[stem], lineterminator="\n").writerows(
-            [csv_cell(row[name]) for name in names] for row in dumped)
-        self._jsonl[stem].write("".join(record.model_dump_json() + "\n" for record in records))
+        self._csv[stem].write(_csv_text(stem, dumped))
+        self._jsonl[stem].write(_jsonl_text(records))
         if self._parquet is not None:
             self._parquet.add(stem, dumped)
 
     def copy(self, texts: dict[str, str]) -> None:
         """Rows as a previous run wrote them, by file name (``table_cells.csv`` ...), as they are."""
         for name, text in texts.items():
-            stem, _, ext = name.rpartition(".")
-            (self._csv if ext == "csv" else self._jsonl)[stem].write(text)
+            self._sink(name).write(text)
+
+    def copy_bytes(self, name: str, data: bytes) -> None:
+        """Rows a worker serialized (``row_bytes``), into the file they name, as they are."""
+        self._sink(name).write_bytes(data)
+
+    def _sink(self, name: str) -> Sink:
+        stem, _, ext = name.rpartition(".")
+        return (self._csv if ext == "csv" else self._jsonl)[stem]
 
     def close(self) -> dict[str, tuple[str, int]]:
         """Finish the files; the sha256 and size of each CSV and JSON Lines file, by name."""
@@ -121,6 +128,29 @@ def export(docs: Iterable[ValidatedDoc]) -> dict[str, bytes]:
     files.update({name: buffer.getvalue() for name, buffer in buffers.items()})
     files[DATAPACKAGE] = datapackage({n: d for n, d in digests.items() if n.endswith(".csv")})
     return dict(sorted(files.items()))
+
+
+def row_bytes(records: RecordSet) -> dict[str, bytes]:
+    """A document's rows as every CSV and JSON Lines file holds them, by file name: made
+    where the document is extracted, so the run's writer only copies bytes."""
+    texts: dict[str, bytes] = {}
+    for stem, rows in records.items():
+        if rows:
+            texts[f"{stem}.csv"] = _csv_text(stem, [r.model_dump() for r in rows]).encode("utf-8")
+            texts[f"{stem}.jsonl"] = _jsonl_text(rows).encode("utf-8")
+    return texts
+
+
+def _csv_text(stem: str, dumped: Sequence[dict[str, Any]]) -> str:
+    names = column_names(stem)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([csv_cell(row[name]) for name in names]
+                                                      for row in dumped)
+    return buffer.getvalue()
+
+
+def _jsonl_text(records: Sequence[Record]) -> str:
+    return "".join(record.model_dump_json() + "\n" for record in records)
 
 
 def document_json(doc_id: str, records: RecordSet, issues: Sequence[Issue], source_path: str) -> bytes:

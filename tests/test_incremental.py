@@ -140,7 +140,7 @@ def test_killed_run_leaves_previous_outputs(corpus: Path, monkeypatch: pytest.Mo
         raise KeyboardInterrupt("killed")
 
     if where == "export":  # while the new CSV files are being written
-        monkeypatch.setattr(pipeline.writer.Writer, "document", die)
+        monkeypatch.setattr(pipeline.writer.Writer, "copy_bytes", die)
     else:  # after the new folder is complete, just before it is swapped in
         monkeypatch.setattr("pipeline.store._exchange", die)
     with pytest.raises(KeyboardInterrupt):
@@ -304,6 +304,33 @@ def test_a_forced_run_reads_back_only_the_documents_whose_bytes_changed(
     assert run("--force") == 0
     assert read_back == []
     assert {name: data for name, (data, _) in snapshot_files(corpus / "outputs").items()} == before
+
+
+def test_the_writer_copies_the_workers_rows_and_parses_no_record(
+        corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extracted documents' rows go out as their worker serialized them: a first run reads no
+    document JSON back, a re-run only the changed document's (for the change report), and the
+    spill that held the rows is not left among the outputs."""
+    parsed: list[int] = []
+    real = pipeline.writer.read_document
+
+    def counting(content: bytes) -> Any:
+        parsed.append(len(content))
+        return real(content)
+
+    monkeypatch.setattr("pipeline.run.read_document", counting)
+    assert run("--jobs", "2") == 0
+    assert parsed == []
+    source = corpus / "sources" / "guide_2.txt"
+    source.write_text(source.read_text("utf-8").replace("| JAK1 | 5.9[1] |", "| JAK1 | 6.1[1] |"),
+                      "utf-8")
+    assert run() == 0
+    assert len(parsed) == 1
+    assert not list((corpus / "outputs").glob(".*"))
+    main(["run", "--jobs", "1", "--force", "--out", "fresh"])
+    fresh = {name: data for name, (data, _) in snapshot_files(corpus / "fresh").items()}
+    assert {name: data for name, (data, _) in snapshot_files(corpus / "outputs").items()
+            if name != "changes.json"} == {n: d for n, d in fresh.items() if n != "changes.json"}
 
 
 def test_a_manifest_that_is_not_valid_means_extracting_everything(
