@@ -3,9 +3,10 @@
 ``DaskCluster`` is an executor (``pipeline/execute.py``): the run still plans
 (hashes, decides what to reuse) and writes on this machine; the cluster's workers
 only read sources and extract them, in batches, returning each source's
-``Extracted`` (its summary and its document serialized by the contract), so the
-outputs are byte-identical to a local run. Workers read the sources by their
-paths: on a real cluster those paths must be on storage every worker sees.
+``Extracted`` (its summary, its document JSON and its rows serialized by the
+contract), so the outputs are byte-identical to a local run. Workers read the
+sources by their paths: on a real cluster those paths must be on storage every
+worker sees.
 
 A worker that dies mid-batch has its batch run again (Dask reschedules the work of
 a lost worker, and ``retries`` covers a batch that failed); a document that fails

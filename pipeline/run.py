@@ -3,8 +3,8 @@
 - plan (``pipeline/plan.py``): hash every source and decide from the manifest
   what the previous outputs already hold;
 - execute (``pipeline/execute.py``): extract the rest, in worker processes,
-  each document coming back as its typed record set; its document JSON is
-  written at once, and only a summary stays in memory;
+  each document coming back serialized: its document JSON is written at once,
+  its rows go to the spill file, and only a summary stays in memory;
 - write (``pipeline/writer.py``): every record file, a document at a time in
   doc_id order, copying rows as bytes (an extracted document's as its worker
   serialized them, kept in a spill file meanwhile; a reused one's from the last
@@ -79,7 +79,7 @@ def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet
         try:
             with (temp / SPILL).open("w+b") as spill:
                 summaries = _check_ids(list(_summaries(the_plan, temp, executor or LocalPool(jobs),
-                                                       on_document, spill)))
+                                                       on_document, None if parquet else spill)))
                 outcome = _write(summaries, the_plan, out, temp, spill, parquet=parquet)
             return replace(outcome, notice=the_plan.notice)
         except BaseException:
@@ -88,7 +88,8 @@ def run(sources: Path, out: Path, *, jobs: int = 1, force: bool = False, parquet
 
 
 def _summaries(the_plan: Plan, temp: Path, executor: Executor,
-               on_document: Callable[[Summary], None] | None, spill: BinaryIO) -> Iterator[Summary]:
+               on_document: Callable[[Summary], None] | None,
+               spill: BinaryIO | None) -> Iterator[Summary]:
     """Per source, in path order: reused from the manifest, or extracted now (its rows go
     to the spill file until the writer copies them, in doc_id order)."""
     (temp / DOCUMENTS_DIR).mkdir(parents=True)
@@ -108,8 +109,11 @@ def _summaries(the_plan: Plan, temp: Path, executor: Executor,
         yield summary
 
 
-def _spilled(spill: BinaryIO, rows: dict[str, bytes]) -> tuple[tuple[str, int, int], ...]:
-    """Append a document's serialized rows to the spill file; where each file's rows are."""
+def _spilled(spill: BinaryIO | None, rows: dict[str, bytes]) -> tuple[tuple[str, int, int], ...]:
+    """Append a document's serialized rows to the spill file; where each file's rows are.
+    Without a spill (Parquet reads every document's JSON), nothing."""
+    if spill is None:
+        return ()
     placed = []
     for name, data in rows.items():
         placed.append((name, spill.tell(), len(data)))
@@ -136,11 +140,11 @@ def _write(summaries: list[Summary], the_plan: Plan, out: Path, temp: Path, spil
     previous = PreviousRun(the_plan.previous, out)
     report = ChangeReport()
     writer = Writer(_opener(temp), parquet=_opener(temp) if parquet else None)
-    # Reused documents' rows are copied from the last run's files, which the manifest indexes;
-    # Parquet needs every document's values, so it reads them all from their JSON.
+    # Reused documents' rows are copied from the last run's files, which the manifest indexes,
+    # extracted ones' from the spill; Parquet needs every document's values, so it reads them
+    # all from their JSON.
     old_rows = PreviousRows(out, the_plan.previous) if the_plan.reused and not parquet else None
     try:
-        # Parquet needs every document's values, so it reads them from their JSON.
         _write_documents(summaries, writer, old_rows, previous, report, out, temp,
                          None if parquet else spill)
     finally:

@@ -1,8 +1,9 @@
 """The one writer of record files: CSV, JSON Lines, per-document JSON and Parquet.
 
-Records go in as typed record sets, a document at a time in doc_id order, and
-out as bytes that are the same whoever writes them: the command line's run
-streams into files, ``export()`` into memory for tests and small runs.
+Records go in as typed record sets, or as the rows a worker already serialized
+(``row_bytes``), a document at a time in doc_id order, and out as bytes that are
+the same whoever writes them: the command line's run streams into files,
+``export()`` into memory for tests and small runs.
 Files are byte-stable: UTF-8 without BOM, ``\\n`` line endings, rows in
 document then record order, no timestamps, no absolute paths.
 

@@ -89,6 +89,21 @@ def test_readme_data_dictionary_is_current(monkeypatch: pytest.MonkeyPatch) -> N
         "run `python -m pipeline dictionary --write` after `make run`")
 
 
+def test_the_runs_copied_rows_are_export_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run copies the rows its workers serialized (the spill), never records re-read: every
+    record file it writes, in worker processes and in one, is byte for byte export()'s."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    monkeypatch.setattr("pipeline.execute.MIN_PARALLEL_TASKS", 1)  # worker processes, however few
+    assert main(["run", "--jobs", "2", "--out", "pool"]) == 0
+    assert main(["run", "--jobs", "1", "--out", "one"]) == 0
+    docs = [extract(p.read_bytes(), f"sources/{p.name}") for p in SOURCES]
+    for name, content in export(docs).items():
+        if name.endswith((".csv", ".jsonl")):
+            assert (tmp_path / "pool" / name).read_bytes() == content, name
+            assert (tmp_path / "one" / name).read_bytes() == content, name
+
+
 def test_streamed_run_writes_what_export_writes() -> None:
     """The command line streams rows a document at a time; the bytes are export()'s."""
     docs = [extract(p.read_bytes(), f"sources/{p.name}") for p in SOURCES]
