@@ -68,7 +68,7 @@ _INVISIBLE = dict.fromkeys([0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *ran
                             *range(0xFFF9, 0xFFFC), 0xE0001, *range(0xE0020, 0xE0080)])
 # A thin or narrow no-break space grouping a number's thousands, SI style ("1 234.5").
 _DIGIT_GROUP = re.compile(r"(?<=\d)[\u2009\u202f](?=\d{3}(?!\d))")
-_MARKUP_CHARS = re.compile(r"[*_\[\]!^`\\&<]")
+MARKUP_CHARS = re.compile(r"[*_\[\]!^`\\&<]")  # characters inline markup is made of
 # Whitespace is collapsed first, so one optional space each side keeps the pattern linear.
 _SPACE_BEFORE_PUNCT = re.compile(r" ?" + _MARK + r"+ ?(?=[.,;:!?)\]]|$)")
 _WHITESPACE = re.compile(r"\s+")
@@ -130,7 +130,7 @@ class _Reading:
 
 def _read(raw: str, *, citations: bool) -> _Reading:
     """The text of ``raw`` with its markup read, and what the markup said."""
-    if not _MARKUP_CHARS.search(raw):  # most cells and many paragraphs: nothing to read
+    if not MARKUP_CHARS.search(raw):  # most cells and many paragraphs: nothing to read
         return _Reading(parts=[raw], outside_links=True, outside_strong=True, text=raw)
     reading = _Reading()
     _gather(parser().parseInline(raw, {"citations": citations})[0].children or [], reading)

@@ -112,8 +112,8 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
     measures = _measure_columns(table)
     conditions = {c for c, head in enumerate(table.header) if c and CONDITION_LABEL.search(head)}
     advice = {c for c, head in enumerate(table.header) if c and ADVICE_LABEL.search(head)}
-    value_cells = [c for c in table.cells
-                   if c.col_index > 0 and c.col_index not in measures | conditions | advice]
+    not_values = measures | conditions | advice
+    value_cells = [c for c in table.cells if c.col_index > 0 and c.col_index not in not_values]
     read = [(c, read_statements(c.text, c.column_label, c.row_label)) for c in value_cells]
     # A table of words (few cells that state a number first or with its own label): its
     # numbers count only where a label says what they measure.
@@ -128,6 +128,7 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
             measure_of.setdefault(c.row_index, c.text)
         elif c.col_index in conditions and c.text:
             condition_of.setdefault(c.row_index, c.text)
+    frame = _Frame(axis, confidence, corner, compound, title_trial, time_axis, column_times)
     out: list[Measurement] = []
     for cell, all_statements in read:
         if words and not _labels_a_quantity(cell, corner, axis):
@@ -139,8 +140,7 @@ def _measurements(table: Table, context: str, compound: str | None) -> list[Meas
         for part, statement in enumerate(statements):
             if condition and not statement.condition:  # "pH 8.5, 20 °C" beside the value
                 statement = replace(statement, condition=condition)
-            measurement = _measurement(table, cell, statement, part, measure, _Frame(
-                axis, confidence, corner, compound, title_trial, time_axis, column_times))
+            measurement = _measurement(table, cell, statement, part, measure, frame)
             if measurement is not None:
                 out.append(measurement)
     return out

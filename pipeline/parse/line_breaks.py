@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.inline import clean_inline
+from pipeline.inline import MARKUP_CHARS, clean_inline
 from pipeline.vocabulary import QA_LINE, field_label, label_only
 
 MIN_WRAP_EVIDENCE = 4  # fewer line pairs than this cannot show a wrapping width
@@ -35,9 +35,8 @@ FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 # A line that opens a block by its form in any text: a reference item ("[3] Smith J. ..."), a
 # figure or table caption ("Figure 2. ...", "Table 1: ...").
 _OPENS_BLOCK = re.compile(r"^\s*(?:\\?\[\d{1,4}\\?\]\s|(?:Figure|Fig\.|Table|Scheme)\s+\d+[.:])")
-_MARKUP = re.compile(r"[*_\[\]!^`\\&<]")  # characters inline markup is made of
 _INNER_SENTENCE = re.compile(r"[a-z)\]][.!?]\s+[A-Z(]")  # "... effects. Here" ends a sentence
-_PIPE = re.compile(r"(?<!\\)\|")
+UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # a cell separator, not an escaped "\|"
 _DELIMITER_ROW = re.compile(
     r"^\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)++\|?\s*$|^\s*+\|\s*+:?-++:?\s*+\|\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
@@ -164,7 +163,7 @@ def _stands_alone(lines: Sequence[str], k: int, width: int) -> bool:
 def strip_markers(line: str) -> str:
     """The line's clean text: no markup, no citation markers ("...therapy.[9][10]"); a line
     with no markup character is its own clean text, and is not read again."""
-    if not _MARKUP.search(line):
+    if not MARKUP_CHARS.search(line):
         return line.strip()
     return clean_inline(line).text
 
@@ -201,7 +200,7 @@ def pipe_table_lines(lines: Sequence[str]) -> set[int]:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and lines[j].strip() and _PIPE.search(lines[j]):
+        while j < len(lines) and lines[j].strip() and UNESCAPED_PIPE.search(lines[j]):
             j += 1
         if j > i + 1 and any(_DELIMITER_ROW.match(lines[k]) for k in range(i + 1, j)):
             rows.update(range(i, j))

@@ -18,7 +18,6 @@ Two rules of the guide family that CommonMark does not know:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -28,9 +27,8 @@ from markdown_it.token import Token
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
 from pipeline.parse import html
+from pipeline.parse.line_breaks import UNESCAPED_PIPE
 from pipeline.parse.lists import nest_under_labels
-
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 _LIST_OPEN = frozenset({"bullet_list_open", "ordered_list_open"})
 _LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close"})
@@ -190,7 +188,7 @@ def _cut_at_end(lines: Sequence[str], header_line: int, last_row: int) -> bool:
 
 def _width(line: str) -> int:
     """Cells in one pipe-table row as written, outer pipes not counted."""
-    parts = _UNESCAPED_PIPE.split(line.strip())
+    parts = UNESCAPED_PIPE.split(line.strip())
     if parts and not parts[0].strip():
         parts = parts[1:]
     if parts and not parts[-1].strip() and line.rstrip().endswith("|"):
