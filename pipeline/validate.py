@@ -12,7 +12,7 @@ keeps them.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -74,15 +74,27 @@ def validate(doc: NormalizedDoc) -> ValidatedDoc:
 def check_records(records: RecordSet, doc: NormalizedDoc) -> Iterator[Issue]:
     """Checks across records: the contract's keys, cell counts, citations, formulas."""
     yield from key_issues(records)
-    tables = {r.table_id: r.n_rows * r.n_cols for r in records.tables}
-    cells = Counter(r.table_id for r in records.table_cells)
-    for table in doc.tables:
-        if cells.get(table.table_id, 0) != tables.get(table.table_id):
-            yield Issue("validate", "error",
-                        f"table {table.table_id!r} has {cells.get(table.table_id, 0)} cells, "
-                        f"expected {table.n_rows} x {table.n_cols}", table.line_start)
+    yield from _grid_issues(records)
     yield from _dangling_citations(doc)
     yield from _formula_like(records)
+
+
+def _grid_issues(records: RecordSet) -> Iterator[Issue]:
+    """Each table's cells fill its rows from the first column on, without a gap, inside its
+    n_rows x n_cols grid (a short row is a row the source gave short; a gap is a lost cell)."""
+    grids = {r.table_id: (r.n_rows, r.n_cols) for r in records.tables}
+    rows: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for cell in records.table_cells:
+        rows[cell.table_id, cell.row_index].append(cell.col_index)
+    wrong: set[str] = set()
+    for (table_id, row), cols in rows.items():
+        n_rows, n_cols = grids.get(table_id, (0, 0))
+        if row >= n_rows or len(cols) > n_cols or sorted(cols) != list(range(len(cols))):
+            wrong.add(table_id)
+    for table_id in sorted(wrong):
+        n_rows, n_cols = grids.get(table_id, (0, 0))
+        yield Issue("validate", "error", f"table {table_id!r} has cells that do not fill its rows "
+                    f"from the first column inside its {n_rows} x {n_cols} grid")
 
 
 # Text a spreadsheet would run as a formula when the CSV is opened: "=SUM(...)",

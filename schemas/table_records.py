@@ -48,7 +48,8 @@ class TableRecord(Record):
 
 
 class TableCellRecord(Record):
-    """One row per body cell, the row-label column included, with its typed value."""
+    """One row per body cell the source gives, the row-label column included, with its typed
+    value; a row the source writes short has no cells past its last."""
     stem = "table_cells"
     primary_key = ("doc_id", "table_id", "row_index", "col_index")
     change_key = ("doc_id", "table_id", "row_label", "column_label")  # survives a moved row

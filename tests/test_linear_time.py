@@ -171,6 +171,14 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "labels": lambda n: "Guide Title\n\n" + "".join(f"Label {i}:\nValue {i}\n" for i in range(n)),
     "html rows": lambda n: "<html><body><h1>G</h1><table><tr><th>a</th><th>b</th></tr>"
     + "".join(f"<tr><td>{i}</td><td>x</td></tr>" for i in range(n)) + "</table></body></html>",
+    # What grows the HTML5 tree or a table's grid by the square of the input when unbounded.
+    "nested elements": lambda n: "<html><body><h1>G</h1>" + "<div><span>" * n + "x",
+    "attributes": lambda n: "<html><body><h1>G</h1><p " + " ".join(f"a{i}=1" for i in range(n * 8))
+    + ">x</p>",
+    "formatting left open": lambda n: "<html><body><h1>G</h1><p>"
+    + "".join(f'<b class="c{i}">' for i in range(n // 8)) + "</p>" + "<p>x</p>" * n,
+    "header over short rows": lambda n: "<html><body><h1>G</h1><table><tr>" + "<th>h</th>" * (n // 8)
+    + "</tr>" + "<tr><td>1</td></tr>" * n + "</table>",
 }
 
 

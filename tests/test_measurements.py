@@ -94,8 +94,10 @@ def test_every_guide_has_its_measurements_checked() -> None:
     (36.7, "%", (36.7, "%")),  # percentages stay percentages
     (10, "IU", (10, "IU")),
     (3, "fold", (3, "fold")),
-    (494.3, "m/z", (None, None)),  # unknown to pint: kept as written, no canonical value
-    (1, "widgets/lane", (None, None)),
+    (494.3, "m/z", (494.3, "m/z")),  # a mass spectrum's mass over charge: as given, like Da
+    (1, "widgets/lane", (None, None)),  # unknown to pint: kept as written, no canonical value
+    (3, "h^0", (None, None)),  # pint raises on a zero power: the same
+    (2, "mg^0.5", (2, "mg^0.5")),  # read, but no canonical dimension: as given
 ])
 def test_units_are_brought_to_one_canonical_unit_exactly(value: float, unit: str,
                                                           expected: tuple[float | None, str | None]) -> None:

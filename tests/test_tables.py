@@ -90,7 +90,8 @@ def test_prose_with_double_spaces_is_not_a_table() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Kinase | IC50 (nM) | Notes\n---|---|---\nJAK1 | 5.9 [3] | {n}\nJAK3 | >400 |\n",
+    # Without outer pipes an empty last cell needs its own pipe: "| >400 |" alone ends the row.
+    "Kinase | IC50 (nM) | Notes\n---|---|---\nJAK1 | 5.9 [3] | {n}\nJAK3 | >400 | |\n",
     "| Kinase | IC50 (nM) | Notes |\n|:--|--:|---|\n| JAK1 | 5.9 \\[3\\] | {n} |\n| JAK3 | \\>400 | |\n",
 ], ids=["no outer pipes", "outer pipes, aligned, escaped"])
 def test_pipe_tables(text: str) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.errors import Issue
 from pipeline.normalize.cell_labels import names_quantity
 from pipeline.normalize.measurement_labels import (
     ARM_CLASS,
@@ -83,7 +84,19 @@ def extract_measurements(draft: Draft) -> Draft:
     for table in draft.tables:
         context = " ".join(filter(None, (table.title, sections.get(table.section_id or ""))))
         found.extend(_measurements(table, context, draft.metadata.compound_name))
-    return replace(draft, measurements=tuple(found))
+    return replace(draft, measurements=tuple(found), issues=draft.issues + _unread_units(found))
+
+
+def _unread_units(found: list[Measurement]) -> tuple[Issue, ...]:
+    """A warning for each unit the unit library could not read (once per unit): the value
+    keeps its unit as written and has no canonical value."""
+    first: dict[str, int] = {}
+    for m in found:
+        if m.unit and m.value is not None and m.unit_canonical is None:
+            first.setdefault(m.unit, m.line)
+    return tuple(Issue("normalize", "warning", f"unit {unit!r} is not one the unit library "
+                       "reads; its values keep it as written, with no canonical value", line)
+                 for unit, line in first.items())
 
 
 def orientation(table: Table) -> tuple[str, str]:

@@ -73,7 +73,8 @@ def extract_tables(draft: Draft) -> Draft:
 
 def check_rows(block: TableBlock) -> tuple[TableBlock, list[Issue]]:
     """Rows whose cell count differs from the header's: a short last row is a table cut
-    off mid-row (dropped, the complete rows kept); any other is padded or cut, and said."""
+    off mid-row (dropped, the complete rows kept); any other short row is kept short (no
+    cell is made up), a long one is cut to the header; each is said."""
     width = len(block.header)
     issues: list[Issue] = []
     widths = block.row_widths or tuple(len(r) for r in block.rows)
@@ -88,8 +89,11 @@ def check_rows(block: TableBlock) -> tuple[TableBlock, list[Issue]]:
         if n != width:
             issues.append(Issue("normalize", "warning",
                                 f"table row has {n} cells but the header has {width}; "
-                                + ("missing cells are left empty" if n < width
+                                + ("the row is kept short" if n < width
                                    else "cells past the header are dropped"), line))
+    if any(len(row) > width for row in block.rows):
+        block = replace(block, rows=tuple(row[:width] for row in block.rows),
+                        grid=tuple(row[:width] for row in block.grid))
     if not block.rows:
         issues.append(Issue("normalize", "warning", "table has a header but no body rows",
                             block.line_start))

@@ -40,8 +40,9 @@ CANONICAL = (
     ("[time]", "day", "day"),
 )
 _POWER_DIGIT = re.compile(r"(?<=[a-z])([23])\b")  # "m2": metres squared
-# Units read as they are: molar masses in daltons are not masses to be weighed.
-AS_GIVEN = frozenset({"Da", "kDa", "%", "°C", "K"})
+# Units read as they are: molar masses in daltons are not masses to be weighed; a mass
+# spectrum's m/z (mass over charge number) is a label of its own, not metres per anything.
+AS_GIVEN = frozenset({"Da", "kDa", "%", "°C", "K", "m/z"})
 
 
 # Spellings the table holds: the value reader's unit atoms and the compound units of the family.

@@ -1,4 +1,5 @@
-"""The parse stage: one parser per input format, registered in one table."""
+"""The parse stage: one parser per input format, registered in one table; the tables any
+parser reads are bounded in one place (``table_bounds``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from pipeline.blocks import Parsed
 from pipeline.errors import DocumentError, Issue
 from pipeline.parse import html, text
+from pipeline.parse.table_bounds import bounded_tables
 
 Parser = Callable[[str], Parsed]
 
@@ -30,8 +32,10 @@ def parse(source_text: str, fmt: str) -> Parsed:
     except KeyError:
         raise UnknownFormatError(f"no parser for format {fmt!r}") from None
     try:
-        return parser(source_text)
+        parsed = parser(source_text)
     except RecursionError:
         raise DocumentError(Issue(
             "parse", "error", "the markup is nested too deeply to read (thousands of levels)"
         )) from None
+    blocks, issues = bounded_tables(parsed.blocks)
+    return Parsed(tuple(blocks), parsed.issues + tuple(issues))

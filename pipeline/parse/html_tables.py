@@ -8,8 +8,9 @@ row is a row header, and a row of ``<th>`` cells that span the rows below it (a
 pivot table's group, ``<th rowspan="3">Cohort A</th>`` alone on its row) labels
 those rows: it is neither a header row nor a row of its own. ``<caption>`` is the
 title; a table in a cell is a table of its own, linked to that cell, and the cell
-keeps only its own text. A row shorter than the grid is padded with empty cells
-(normalize warns), never dropped.
+keeps only its own text. A row ends at its last cell: one shorter than the grid is
+kept short (normalize warns), never padded to the grid's width, so a table holds no
+more cells than its markup gives.
 """
 
 from __future__ import annotations
@@ -66,13 +67,14 @@ def read_tables(tag: Tag, parent: tuple[tuple[int, int], int | None, int] | None
         issues.append(Issue("parse", "warning", f"table header covers {width - len(bare)} of its "
                             f"{width} columns; the others have no label", source_line(rows[0])))
     body = range(n_head, len(rows))
-    cells = tuple(tuple(_grid_cell(grid[r].get(c)) for c in range(width)) for r in body)
+    extent = {r: 1 + max(grid[r], default=-1) for r in body}  # a row ends at its last cell
+    cells = tuple(tuple(_grid_cell(grid[r].get(c)) for c in range(extent[r])) for r in body)
     plain = all(cell == _PLAIN for row in cells for cell in row)
     key = (source_line(tag), int(getattr(tag, "sourcepos", 0) or 0))
     caption = tag.find("caption", recursive=False)
     yield TableBlock(
         header=tuple(_label(grid[:n_head], c, text) for c in range(width)),
-        rows=tuple(tuple(text(grid[r].get(c)) for c in range(width)) for r in body),
+        rows=tuple(tuple(text(grid[r].get(c)) for c in range(extent[r])) for r in body),
         row_lines=tuple(source_line(rows[r]) for r in body),
         line_start=source_line(tag),
         line_end=last_line(tag),

@@ -120,6 +120,7 @@ class _Source:
             after = self.blocks(row_lines[cut] - 1, end)
             rows, row_lines, end = rows[:cut], row_lines[:cut], row_lines[cut] - 1
         widths = [_width(self.lines[line - 1]) for line in row_lines]
+        rows = [row[:n] for row, n in zip(rows, widths, strict=True)]  # GFM pads; no cell is made up
         if widths and _cut_at_end(self.lines, start, row_lines[-1]):
             widths[-1] -= 1  # its last cell is cut short: the row counts as incomplete
         table = TableBlock(header, tuple(rows), tuple(row_lines), start, end, tuple(widths))
