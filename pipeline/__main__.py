@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.changes import markdown_summary, summary_lines
-from pipeline.commands import SCHEMAS_OUT, dictionary_command, diff_command, review_command, schema_command
+from pipeline.commands import (
+    SCHEMAS_OUT,
+    dictionary_command,
+    diff_command,
+    outputs_problem,
+    review_command,
+    schema_command,
+)
 from pipeline.errors import EnvironmentProblem
 from pipeline.sources import display_path
 from pipeline.store import out_problem
@@ -68,13 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a folder that cannot be written, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: a run's outputs are swapped in whole or not at all
+        print("interrupted: the outputs are as the last complete run left them", file=sys.stderr)
+        return 130
     return 3
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "review":
-        if not (args.out / "manifest.json").is_file():
-            parser.error(f"{args.out} holds no run's outputs (no manifest.json): run first")
+        problem = outputs_problem(args.out)
+        if problem is not None:
+            parser.error(problem)
         return review_command(args.out)
     if args.command == "dictionary":
         return dictionary_command(args.out, write=args.write)
@@ -82,8 +93,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return schema_command(write=args.write)
     if args.command == "diff":
         for folder in (args.old, args.new):
-            if not (folder / "manifest.json").is_file():
-                parser.error(f"{folder} is not a run's outputs folder (no manifest.json)")
+            problem = outputs_problem(folder)
+            if problem is not None:
+                parser.error(problem)
         return diff_command(args.old, args.new)
     if not args.sources.is_dir():
         parser.error(f"--sources {args.sources} is not a folder")

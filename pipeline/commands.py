@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -20,7 +22,6 @@ README = Path("README.md")
 
 def diff_command(old: Path, new: Path) -> int:
     """The change report between two output folders, from their CSV files."""
-    import csv
     from contextlib import ExitStack
 
     from pipeline.contract import column_names, json_bytes
@@ -47,28 +48,34 @@ def diff_command(old: Path, new: Path) -> int:
     return 1 if report["changed"] else 0
 
 
+def outputs_problem(out: Path) -> str | None:
+    """Why ``out`` is not a run's outputs folder a command can read, if it is not."""
+    from pipeline.manifest import MANIFEST, Manifest
+
+    path = out / MANIFEST
+    if not path.is_file():
+        return f"{out} is not a run's outputs folder (no {MANIFEST}): run first"
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return f"{path} cannot be read: {exc.strerror}"
+    if Manifest.read(content) is None:
+        return f"{path} is not a run's manifest (not JSON, or not its shape): run again to renew {out}"
+    return None
+
+
 def review_command(out: Path) -> int:
     """Read a run's outputs and its sources; write the review site under ``out/review/``."""
     import shutil
 
-    from pipeline.review import DocumentInput, render_site
+    try:
+        documents, changes = _review_inputs(out)
+    except (ValueError, KeyError, TypeError, csv.Error) as exc:  # JSON and UTF-8 errors are ValueErrors
+        print(f"error: {out} holds an output file that was changed or cut short since its run "
+              f"({str(exc)[:120]}); run again to renew it", file=sys.stderr)
+        return 2
+    from pipeline.review import render_site
 
-    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    changes_path = out / "changes.json"
-    changes = json.loads(changes_path.read_text("utf-8")) if changes_path.is_file() else None
-    with (out / "errors.csv").open(encoding="utf-8", newline="") as handle:
-        errors = list(read_rows(handle))
-    documents = []
-    for entry in manifest["sources"]:
-        doc_json = out / "documents" / f"{entry['doc_id']}.json"
-        body = json.loads(doc_json.read_text("utf-8")) if doc_json.is_file() else {}
-        withheld = entry["errors"] > 0
-        records = {} if withheld else {k: v for k, v in body.items() if isinstance(v, list)}
-        lines = _source_lines(Path(entry["source_path"]), entry["source_sha256"])
-        documents.append(DocumentInput(
-            entry=entry, records=records,
-            errors=[e for e in errors if e["source_path"] == entry["source_path"]],
-            lines=lines, change=(changes or {}).get("documents", {}).get(entry["doc_id"])))
     site = out / "review"
     shutil.rmtree(site, ignore_errors=True)
     for name, html in render_site(documents, changes).items():
@@ -79,12 +86,48 @@ def review_command(out: Path) -> int:
     return 0
 
 
+def _review_inputs(out: Path) -> tuple[list[Any], dict[str, Any] | None]:
+    """Each document of a run's outputs as the review site shows it, and the change report."""
+    from pipeline.manifest import MANIFEST, Manifest
+    from pipeline.review import DocumentInput
+
+    manifest = Manifest.read((out / MANIFEST).read_bytes())
+    if manifest is None:
+        raise ValueError(f"{MANIFEST} is not a run's manifest")
+    changes_path = out / "changes.json"
+    changes = json.loads(changes_path.read_bytes()) if changes_path.is_file() else None
+    if changes is not None and not isinstance(changes, dict):
+        raise ValueError("changes.json is not a change report")
+    with (out / "errors.csv").open(encoding="utf-8", newline="") as handle:
+        errors = list(read_rows(handle))
+    documents = []
+    for entry in manifest.sources:
+        doc_json = out / "documents" / f"{entry.doc_id}.json"
+        body = _document(doc_json, entry.document_sha256) if entry.document_sha256 else {}
+        records = {} if entry.errors else {k: v for k, v in body.items() if isinstance(v, list)}
+        documents.append(DocumentInput(
+            entry=entry.model_dump(), records=records,
+            errors=[e for e in errors if e["source_path"] == entry.source_path],
+            lines=_source_lines(Path(entry.source_path), entry.source_sha256),
+            change=(changes or {}).get("documents", {}).get(entry.doc_id)))
+    return documents, changes
+
+
+def _document(path: Path, sha256: str) -> dict[str, Any]:
+    """A document's JSON as its run wrote it (ValueError when it was changed since)."""
+    content = path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise ValueError(f"documents/{path.name} is not the file its run wrote")
+    body = json.loads(content)
+    if not isinstance(body, dict):
+        raise ValueError(f"documents/{path.name} is not a document")
+    return body
+
+
 def _source_lines(path: Path, sha256: str) -> list[str] | None:
     """A source's lines for its review page: only the very bytes the run read (a source
     changed since, or one the run refused unread, such as a link out of the sources
     folder, is not shown)."""
-    import hashlib
-
     from pipeline.decode import decode
     from pipeline.errors import DocumentError
 

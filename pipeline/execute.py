@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline.errors import Issue
-from pipeline.plan import Source
+from pipeline.plan import Source, SourceChanged
 
 if TYPE_CHECKING:  # the stages load where documents are extracted, never for a no-op run
     from pipeline.validate import ValidatedDoc
@@ -95,13 +95,15 @@ def extract_batch(batch: Sequence[Source]) -> list[Extracted]:
 
 
 def die_with_parent(parent: int) -> None:
-    """In a worker: end when the run's main process ends, however it ends (killed too).
+    """In a worker: end when the run's main process ends, however it ends (killed too), and
+    leave Ctrl-C to it (the main process ends the run in one line, the workers with it).
 
     A worker that outlived its run would keep the output lock its parent held (a forked
     worker shares the lock's open file) and every later run would wait for it. Linux
     delivers SIGKILL to the worker when its parent dies; elsewhere a watchdog thread
     polls for the parent.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -124,7 +126,9 @@ def extract_source(source: Source) -> Extracted:
     if source.refusal is not None:
         return _extracted(refused(source.source_path, source.refusal, source.sha256, source.size))
     try:
-        data = source.path.read_bytes()
+        data = source.read()  # the bytes the plan hashed, or an error: never a FIFO's wait
+    except SourceChanged as exc:
+        return _extracted(refused(source.source_path, exc.issue))
     except OSError as exc:
         issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")
         return _extracted(refused(source.source_path, issue))

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from pipeline.errors import Issue
 from pipeline.manifest import MANIFEST, Entry, Manifest, changed_file
-from pipeline.sources import discover, display_path, duplicate_path_issues, too_large
+from pipeline.sources import (
+    discover,
+    display_path,
+    duplicate_path_issues,
+    read_regular,
+    too_large,
+)
 from schemas.records import RECORD_TYPES
 
 DOCUMENTS_DIR = "documents"  # one JSON file per document
@@ -30,10 +36,28 @@ class Source:
     size: int
     refusal: Issue | None = None  # over the size limit, or unreadable: never extracted
 
+    def read(self) -> bytes:
+        """The bytes the plan hashed, read again in the one safe way (``read_regular``);
+        ``SourceChanged`` when the file is no longer what was planned."""
+        size, data = read_regular(self.path)
+        if data is None or hashlib.sha256(data).hexdigest() != self.sha256:
+            raise SourceChanged(Issue(
+                "read", "error", f"the file changed after the run planned it ({self.size:,} "
+                f"bytes then, {size:,} now, other content); it was not read: run again"))
+        return data
+
+
+class SourceChanged(Exception):
+    """A source whose bytes are not those the plan hashed; carries the issue to report."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    sources: tuple[Source, ...]  # every source, in path order
+    sources: tuple[Source, ...]  # every file in path order, then each folder it could not list
     reused: dict[str, Entry]  # source_path -> its entry; its records are in the previous outputs
     previous: Manifest | None  # the previous run's manifest, if there is a valid one
     distrusted: bool = False  # the previous record files were changed since that run
@@ -55,7 +79,9 @@ class Plan:
 def plan(sources: Path, out: Path, *, force: bool = False) -> Plan:
     """Hash every source below ``sources`` and match it against ``out``'s manifest."""
     root = sources.resolve()
-    found = tuple(find(path, root) for path in discover(sources))
+    files, unlisted = discover(sources)
+    found = (*(find(path, root) for path in files),  # then the folders it could not list
+             *(Source(folder, display_path(folder), "unlisted", 0, issue) for folder, issue in unlisted))
     twins = duplicate_path_issues(s.source_path for s in found)
     found = tuple(replace(s, sha256="duplicate", refusal=twins[s.source_path])
                   if s.source_path in twins else s for s in found)
@@ -76,8 +102,9 @@ def plan(sources: Path, out: Path, *, force: bool = False) -> Plan:
 
 
 def find(path: Path, root: Path) -> Source:
-    """A source's hash and size; a file over the size limit, unreadable, or reached through a
-    link that leaves ``root`` (the sources folder, resolved) is refused unread."""
+    """A source's hash and size; a file over the size limit, unreadable, no longer a regular
+    file, or reached through a link that leaves ``root`` (the sources folder, resolved) is
+    refused unread."""
     source_path = display_path(path)
     try:
         real = path.resolve(strict=True)
@@ -85,11 +112,10 @@ def find(path: Path, root: Path) -> Source:
             outside = Issue("read", "error", "the file is a link to a file outside the sources "
                             "folder; it was not read (copy the file in instead)")
             return Source(path, source_path, "outside", 0, outside)
-        size = real.stat().st_size
-        issue = too_large(size)
-        if issue is not None:
-            return Source(real, source_path, f"unread:{size}", size, issue)
-        digest = hashlib.sha256(real.read_bytes()).hexdigest()
+        size, data = read_regular(real)
+        if data is None:
+            return Source(real, source_path, f"unread:{size}", size, too_large(size))
+        digest = hashlib.sha256(data).hexdigest()
     except OSError as exc:
         issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")
         return Source(path, source_path, "unreadable", 0, issue)

@@ -72,7 +72,12 @@ class PreviousRun:
         path = self._out / DOCUMENTS_DIR / f"{old.doc_id}.json"
         if old.errors or not old.extracted_records or not path.is_file():
             return {}
-        body = json.loads(path.read_bytes())
+        try:  # a file changed since that run (the plan then distrusted the outputs) says nothing
+            body = json.loads(path.read_bytes())
+        except ValueError:
+            return {}
+        if not isinstance(body, dict):
+            return {}
         return {stem: [{name: csv_cell(value) for name, value in record.items()}
                        for record in body.get(stem, [])] for stem in RECORD_STEMS}
 

@@ -5,9 +5,11 @@ Nothing here imports a parser, so a run that finds nothing changed starts fast.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path, PurePath
@@ -20,16 +22,56 @@ from schemas.fields import DOC_ID_MAX_CHARS
 # The family's guides are 4-20 KB; a source this large is a dump gone wrong, and reading it
 # whole would cost the run its memory. Checked against the file's size before it is read.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+# Flags of the one open a source gets; a platform without one does without it.
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NO_WAIT = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once, and fstat then refuses it
+_BINARY = getattr(os, "O_BINARY", 0)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HASH_CHARS = 16  # of a long id's hash: no two names of a catalog share them
 
 
-def discover(sources: Path) -> list[Path]:
-    """Every regular, non-hidden file below ``sources``, in a stable order."""
-    return sorted(
-        (p for p in sources.rglob("*") if p.is_file() and not _hidden(p.relative_to(sources))),
-        key=lambda p: p.relative_to(sources).as_posix(),
-    )
+def discover(sources: Path) -> tuple[list[Path], list[tuple[Path, Issue]]]:
+    """Every regular, non-hidden file below ``sources`` in a stable order, and each folder
+    that could not be listed with its error (its guides would otherwise vanish unsaid).
+
+    The folders are walked with an explicit stack, so no depth of folders is too deep.
+    Links to folders are not followed (a link to a file is, and ``find`` keeps it inside
+    the sources folder)."""
+    files: list[Path] = []
+    unlisted: list[tuple[Path, Issue]] = []
+    stack = [sources]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif entry.is_file():
+                        files.append(Path(entry.path))
+        except OSError as exc:
+            unlisted.append((folder, Issue("read", "error", f"the folder cannot be listed: "
+                                           f"{exc.strerror}; its guides were not read")))
+    files.sort(key=lambda p: p.relative_to(sources).as_posix())
+    unlisted.sort(key=lambda pair: pair[0].as_posix())
+    return files, unlisted
+
+
+def read_regular(path: Path) -> tuple[int, bytes | None]:
+    """The size of the regular file at ``path`` and its bytes (None when it is over the size
+    limit), from one open that neither follows a link in its last component nor waits on a
+    FIFO or a device: OSError for anything that is not a regular file."""
+    fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NO_WAIT | _BINARY)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file (a FIFO, device or socket)")
+        if info.st_size > MAX_SOURCE_BYTES:
+            return info.st_size, None
+        data = handle.read(MAX_SOURCE_BYTES + 1)  # it may have grown since fstat
+    return len(data), data if len(data) <= MAX_SOURCE_BYTES else None
 
 
 def display_path(path: Path) -> str:
@@ -91,7 +133,3 @@ def duplicate_id_issues(ids: Iterable[tuple[str, str]]) -> dict[str, Issue]:
                 "validate", "error", f"doc_id {doc_id!r} is also given by {', '.join(twins)}; "
                 "records of both are withheld until one changes")
     return issues
-
-
-def _hidden(relative: PurePath) -> bool:
-    return any(part.startswith(".") for part in relative.parts)

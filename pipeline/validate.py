@@ -97,10 +97,13 @@ def _grid_issues(records: RecordSet) -> Iterator[Issue]:
                     f"from the first column inside its {n_rows} x {n_cols} grid")
 
 
-# Text a spreadsheet would run as a formula when the CSV is opened: "=SUM(...)",
-# "@cmd", "+A1", "-A1+1". A signed number ("-0.60", "+5%") is not one.
-_FORMULA = re.compile(r"^\s*(?:[=@]\s*\S|[+\-]\s*[A-Za-z(])")
-_FORMULA_START = frozenset("=@+- \t")
+# Text a spreadsheet may run as a formula when the CSV is opened: whatever starts with "=",
+# "@", "+" or "-", or with a tab or carriage return ("-2+3+cmd|' /C calc'!A0", "+1+1").
+# A signed number alone ("-0.60", "+5%") is a number to every spreadsheet, and a lone sign
+# (a table's "-" for none, a p-value's comparator "=") is text to every one: neither raises
+# anything.
+_FORMULA_START = frozenset("=@+-\t\r")
+_NOT_A_FORMULA = re.compile(r"[=@+-]|[+-]\d[\d,]*(?:\.\d+)?%?")
 
 
 def _formula_like(records: RecordSet) -> Iterator[Issue]:
@@ -108,14 +111,16 @@ def _formula_like(records: RecordSet) -> Iterator[Issue]:
     for stem in RECORD_STEMS:
         for record in records.of(stem):
             for name, value in record.__dict__.items():
-                if (isinstance(value, str) and value[:1] in _FORMULA_START
-                        and _FORMULA.match(value) and (name, value) not in seen):
-                    seen.add((name, value))
-                    line = getattr(record, "line", None) or getattr(record, "line_start", None)
-                    yield Issue("validate", "warning",
-                                f"{stem}.{name} starts like a spreadsheet formula "
-                                f"({value[:30]!r}); it is kept as written: open the CSV "
-                                "with columns as text", line)
+                texts = value if isinstance(value, list | tuple) else (value,)
+                for text in texts:  # a list field's items too (a protocol's materials)
+                    if (isinstance(text, str) and text[:1] in _FORMULA_START
+                            and not _NOT_A_FORMULA.fullmatch(text) and (name, text) not in seen):
+                        seen.add((name, text))
+                        line = getattr(record, "line", None) or getattr(record, "line_start", None)
+                        yield Issue("validate", "warning",
+                                    f"{stem}.{name} starts like a spreadsheet formula "
+                                    f"({text[:30]!r}); it is kept as written: open the CSV "
+                                    "with columns as text", line)
 
 
 def _dangling_citations(doc: NormalizedDoc) -> Iterator[Issue]:
