@@ -139,7 +139,13 @@ def _source_lines(path: Path, sha256: str) -> list[str] | None:
 
 
 def dictionary_command(out: Path, *, write: bool) -> int:
-    text = render_dictionary(read_examples(out))
+    try:
+        examples = read_examples(out)
+    except (ValueError, KeyError, csv.Error) as exc:  # pandas' parser and UTF-8 errors are ValueErrors
+        print(f"error: {out} holds a record file that is not a run's CSV ({str(exc)[:120]}); "
+              "run again to renew it", file=sys.stderr)
+        return 2
+    text = render_dictionary(examples)
     if not write:
         sys.stdout.write(text)
         return 0

@@ -163,6 +163,14 @@ def test_review_on_a_damaged_output_folder_is_one_line(outputs: Path, damage: st
         assert words in one_line(done.stderr)
 
 
+def test_dictionary_and_diff_on_a_damaged_record_file_are_one_line(outputs: Path) -> None:
+    (outputs / "tables.csv").write_bytes(b'garbage\xff\xfe"unclosed\n')
+    for args in (("dictionary", "--out", "outputs"), ("diff", "outputs", "outputs")):
+        done = command(*args, cwd=outputs.parent)
+        assert done.returncode == 2
+        assert "holds a record file that is not a run's CSV" in one_line(done.stderr)
+
+
 def test_ctrl_c_ends_a_run_in_one_line_with_the_outputs_intact(outputs: Path) -> None:
     work = outputs.parent
     before = (outputs / MANIFEST).read_bytes()
