@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import hashlib
 import os
 import signal
@@ -34,6 +35,10 @@ if TYPE_CHECKING:  # the stages load where documents are extracted, never for a 
 
 # Starting workers costs about as much as extracting this many documents in-process.
 MIN_PARALLEL_TASKS = 40
+# The stages allocate many short-lived objects (tokens, blocks, records) and few cycles: the
+# collector's youngest generation, run every 700 allocations by default, costs about 5% of
+# extraction; every 5,000 it costs under 1%, and memory stays bounded the same way.
+GC_YOUNG_THRESHOLD = 5_000
 CHUNK = 8  # sources handed to a worker at a time: few round trips, even load
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -123,6 +128,8 @@ def extract_source(source: Source) -> Extracted:
     """One source through the stages; a refused or vanished file, or a bug, is its error."""
     from pipeline.extract import extract, refused  # the stages load in the worker only
 
+    if gc.get_threshold()[0] < GC_YOUNG_THRESHOLD:  # wherever the stages run: pool, Dask, here
+        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     if source.refusal is not None:
         return _extracted(refused(source.source_path, source.refusal, source.sha256, source.size))
     try:

@@ -12,7 +12,6 @@ keeps them.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -81,16 +80,19 @@ def check_records(records: RecordSet, doc: NormalizedDoc) -> Iterator[Issue]:
 
 def _grid_issues(records: RecordSet) -> Iterator[Issue]:
     """Each table's cells fill its rows from the first column on, without a gap, inside its
-    n_rows x n_cols grid (a short row is a row the source gave short; a gap is a lost cell)."""
+    n_rows x n_cols grid (a short row is a row the source gave short; a gap is a lost cell).
+    Cells come row by row, so each must stand right after the one before it in its table."""
     grids = {r.table_id: (r.n_rows, r.n_cols) for r in records.tables}
-    rows: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for cell in records.table_cells:
-        rows[cell.table_id, cell.row_index].append(cell.col_index)
+    last: dict[str, tuple[int, int]] = {}  # table -> (row, column) of its previous cell
     wrong: set[str] = set()
-    for (table_id, row), cols in rows.items():
-        n_rows, n_cols = grids.get(table_id, (0, 0))
-        if row >= n_rows or len(cols) > n_cols or sorted(cols) != list(range(len(cols))):
-            wrong.add(table_id)
+    for cell in records.table_cells:
+        row, col = cell.row_index, cell.col_index
+        previous_row, previous_col = last.get(cell.table_id, (-1, -1))
+        n_rows, n_cols = grids.get(cell.table_id, (0, 0))
+        if not (col == (previous_col + 1 if row == previous_row else 0) and row >= previous_row
+                and row < n_rows and col < n_cols):
+            wrong.add(cell.table_id)
+        last[cell.table_id] = (row, col)
     for table_id in sorted(wrong):
         n_rows, n_cols = grids.get(table_id, (0, 0))
         yield Issue("validate", "error", f"table {table_id!r} has cells that do not fill its rows "
@@ -111,16 +113,23 @@ def _formula_like(records: RecordSet) -> Iterator[Issue]:
     for stem in RECORD_STEMS:
         for record in records.of(stem):
             for name, value in record.__dict__.items():
-                texts = value if isinstance(value, list | tuple) else (value,)
-                for text in texts:  # a list field's items too (a protocol's materials)
-                    if (isinstance(text, str) and text[:1] in _FORMULA_START
-                            and not _NOT_A_FORMULA.fullmatch(text) and (name, text) not in seen):
-                        seen.add((name, text))
-                        line = getattr(record, "line", None) or getattr(record, "line_start", None)
-                        yield Issue("validate", "warning",
-                                    f"{stem}.{name} starts like a spreadsheet formula "
-                                    f"({text[:30]!r}); it is kept as written: open the CSV "
-                                    "with columns as text", line)
+                if value.__class__ is str:
+                    if value[:1] in _FORMULA_START:
+                        yield from _formula_issue(stem, name, value, record, seen)
+                elif value.__class__ is list:  # a list field's items too (a protocol's materials)
+                    for text in value:
+                        if text.__class__ is str and text[:1] in _FORMULA_START:
+                            yield from _formula_issue(stem, name, text, record, seen)
+
+
+def _formula_issue(stem: str, name: str, text: str, record: Record,
+                   seen: set[tuple[str, str]]) -> Iterator[Issue]:
+    if _NOT_A_FORMULA.fullmatch(text) or (name, text) in seen:
+        return
+    seen.add((name, text))
+    line = getattr(record, "line", None) or getattr(record, "line_start", None)
+    yield Issue("validate", "warning", f"{stem}.{name} starts like a spreadsheet formula "
+                f"({text[:30]!r}); it is kept as written: open the CSV with columns as text", line)
 
 
 def _dangling_citations(doc: NormalizedDoc) -> Iterator[Issue]:

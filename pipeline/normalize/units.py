@@ -87,6 +87,7 @@ def canonical(value: float | None, unit: str | None) -> tuple[float | None, str 
     return (result, name) if math.isfinite(result) else (None, None)
 
 
+@cache
 def _conversion(unit: str) -> tuple[str, Decimal | None] | None:
     """The canonical unit's name and the exact factor to it: from the table pint wrote,
     else from pint; (unit, None) to keep the unit as given; None when pint cannot read it."""

@@ -29,13 +29,13 @@ def bounded_tables(blocks: Sequence[Block]) -> tuple[list[Block], list[Issue]]:
         if isinstance(block, TableBlock):
             block = _narrowed(block, issues)
             block = _shortened(block, budget, issues)
-            budget -= sum(len(row) for row in block.rows)
+            budget -= sum(map(len, block.rows))
         out.append(block)
     return out, issues
 
 
 def _narrowed(table: TableBlock, issues: list[Issue]) -> TableBlock:
-    width = max(len(table.header), max((len(row) for row in table.rows), default=0))
+    width = max(len(table.header), max(map(len, table.rows), default=0))
     if width <= MAX_TABLE_COLUMNS:
         return table
     issues.append(Issue("parse", "warning", f"table is {width:,} columns wide; only its first "
