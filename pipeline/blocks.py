@@ -73,7 +73,7 @@ class TableBlock:
     row_lines: tuple[int, ...]  # source line of each body row
     line_start: int
     line_end: int
-    # Cells each body row had in the source, before the parser padded or cut it to the header.
+    # Cells each body row had in the source (a long row is cut to the header later; none is padded).
     row_widths: tuple[int, ...] = ()
     # HTML: the grid once spans are expanded, a GridCell per body position (empty: no spans).
     grid: tuple[tuple[GridCell, ...], ...] = ()

@@ -45,18 +45,26 @@ def discover(sources: Path) -> tuple[list[Path], list[tuple[Path, Issue]]]:
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
-                    elif entry.is_file():
-                        files.append(Path(entry.path))
+                    if not entry.name.startswith("."):
+                        _sort_entry(entry, stack, files)
         except OSError as exc:
             unlisted.append((folder, Issue("read", "error", f"the folder cannot be listed: "
                                            f"{exc.strerror}; its guides were not read")))
     files.sort(key=lambda p: p.relative_to(sources).as_posix())
     unlisted.sort(key=lambda pair: pair[0].as_posix())
     return files, unlisted
+
+
+def _sort_entry(entry: os.DirEntry[str], folders: list[Path], files: list[Path]) -> None:
+    """A folder to list, or a file (a link to one counts); an entry whose kind cannot be
+    told (a link in a loop, one to nowhere) is neither, as it is to ``Path.rglob``."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(Path(entry.path))
+        elif entry.is_file():
+            files.append(Path(entry.path))
+    except OSError:
+        return
 
 
 def read_regular(path: Path) -> tuple[int, bytes | None]:

@@ -23,7 +23,7 @@ from pipeline.execute import extract_source
 from pipeline.extract import extract
 from pipeline.manifest import MANIFEST
 from pipeline.plan import plan
-from pipeline.sources import MAX_SOURCE_BYTES
+from pipeline.sources import MAX_SOURCE_BYTES, discover
 from tests.conftest import ROOT, SEED, SOURCES_DIR
 from tests.test_cli import command, one_line, write_guides
 
@@ -68,6 +68,14 @@ def test_a_folder_chain_deeper_than_the_recursion_limit_is_listed(work: Path) ->
         for folder in reversed(chain):
             if folder.exists():
                 folder.rmdir()
+
+
+def test_a_link_in_a_loop_or_to_nowhere_drops_no_guide(work: Path) -> None:
+    (work / "sources" / "a_loop").symlink_to("a_loop")  # listed before the guides
+    (work / "sources" / "a_broken").symlink_to("nowhere")
+    files, unlisted = discover(work / "sources")
+    assert [p.name for p in files] == ["guide_000.txt", "guide_001.txt", "guide_002.txt"]
+    assert unlisted == []
 
 
 def test_a_folder_that_cannot_be_listed_is_an_error_row(
@@ -174,7 +182,7 @@ def test_dictionary_and_diff_on_a_damaged_record_file_are_one_line(outputs: Path
 def test_ctrl_c_ends_a_run_in_one_line_with_the_outputs_intact(outputs: Path) -> None:
     work = outputs.parent
     before = (outputs / MANIFEST).read_bytes()
-    write_guides(work / "sources", 240)
+    write_guides(work / "sources", 600)  # seconds of work: the interrupt comes well before the end
     env = {**os.environ, "CI": "true", "PYTHONPATH": str(ROOT)}
     run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--jobs", "2"], cwd=work,
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

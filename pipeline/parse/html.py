@@ -4,8 +4,8 @@ The page is parsed by html5lib through beautifulsoup4: the HTML5 tree-constructi
 algorithm, so a malformed page means what it means in a browser (a ``<p>`` left
 open before an ``<h1>`` or a ``<table>`` is closed there). Nothing is executed or
 fetched: html5lib builds a tree and runs nothing. What would make that tree cost
-more than linear time (nesting, attributes, formatting left open) is bounded
-first (``html_bounds``).
+more than linear time (nesting, attributes, elements the algorithm makes up) is
+bounded as it is built (``html_bounds``).
 
 Headings ``h1``-``h6``, paragraphs, tables (``html_tables``), nested and flat
 ``<ul>``/``<ol>``, ``<figcaption>``. A page that marks its content (one
@@ -36,7 +36,7 @@ from pipeline.blocks import (
 )
 from pipeline.errors import Issue
 from pipeline.parse.headings import mark_headings
-from pipeline.parse.html_bounds import bounded
+from pipeline.parse.html_bounds import soup as bounded_soup
 from pipeline.parse.html_tables import read_tables
 from pipeline.parse.html_text import (
     BLOCK_TAGS,
@@ -57,10 +57,8 @@ MIN_CONTENT_SHARE = 0.5  # a <main> or <article> holding less of the body's text
 
 
 def parse(text: str) -> Parsed:
-    text, bound_issues = bounded(text)  # before the tree: its cost is bounded by then
-    soup = BeautifulSoup(text, "html5lib")
+    soup, issues = bounded_soup(text)  # the tree, built at a cost linear in the text
     _mark_reference_anchors(soup)
-    issues: list[Issue] = bound_issues
     blocks = list(_blocks(_content(soup), issues))
     # A page that marks its sections up (<h2>...) is taken at its word; one that writes every
     # line as a <p> (a text dump rendered to HTML) has its headings inferred, as text does.

@@ -115,7 +115,8 @@ def read_grid(lines: Sequence[str], i: int) -> Found | None:
     """A grid: '+---+' borders, '|' rows, '+===+' under the header."""
     if not _GRID_BORDER.match(lines[i]):
         return None
-    columns = [m.start() for m in re.finditer(r"\+", lines[i])]
+    borders = [m.start() for m in re.finditer(r"\+", lines[i])]
+    columns = [(a + 1, b) for a, b in itertools.pairwise(borders)]  # each cell between its borders
     groups: list[tuple[int, list[list[str]]]] = []
     header: list[str] | None = None
     part: list[list[str]] = []
@@ -124,7 +125,7 @@ def read_grid(lines: Sequence[str], i: int) -> Found | None:
         if _GRID_ROW.match(lines[k]):
             if not part:
                 groups.append((k, part))
-            part.append([lines[k][a + 1:b].strip() for a, b in itertools.pairwise(columns)])
+            part.append(_slice(lines[k], columns))
         else:
             if _GRID_HEAD_BORDER.match(lines[k]) and header is None and groups:
                 header = _join_rows(groups.pop()[1])
@@ -165,14 +166,16 @@ def read_aligned(lines: Sequence[str], i: int) -> Found | None:
         return None
     header = _cell_spans(lines[i])
     starts = [start for start, _ in header]
+    column = {start: n for n, start in enumerate(starts)}
     rows: list[list[str]] = []
     for k in range(i + 1, run):
-        cells = [""] * len(starts)
+        cells: list[str] = []
         for start, text in _cell_spans(lines[k]):
-            if start not in starts:
+            if start not in column:
                 return None
-            cells[starts.index(start)] = text
-        rows.append(cells)
+            cells.extend([""] * (column[start] - len(cells)))  # columns it leaves empty
+            cells.append(text)
+        rows.append(cells)  # it ends at its last cell, as its line does
     return _found([text for _, text in header], rows, list(range(i + 1, run)), i, run)
 
 
@@ -213,7 +216,10 @@ def _columns(rule: str) -> list[tuple[int, int]]:
 
 
 def _slice(line: str, columns: Sequence[tuple[int, int]]) -> list[str]:
-    return [line[a:b].strip() for a, b in columns]
+    """A laid-out row's cells: a column that starts after the line's text ends is not a
+    cell the row gives (the row is short, never padded), so cells never outnumber characters."""
+    end = len(line.rstrip())
+    return [line[a:b].strip() for a, b in itertools.takewhile(lambda column: column[0] < end, columns)]
 
 
 def _join_rows(parts: Sequence[Sequence[str]]) -> list[str]:
