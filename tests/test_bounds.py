@@ -171,3 +171,17 @@ def test_a_unit_the_library_cannot_read_keeps_its_text_with_a_warning() -> None:
     rate = next(m for m in doc.records.measurements if m.unit == "h^0")
     assert (rate.value, rate.value_canonical, rate.unit_canonical) == (3.0, None, None)
     assert any("unit 'h^0' is not one the unit library reads" in m for m in messages(doc, "warning"))
+
+
+def test_a_markdown_files_html_block_says_what_its_parser_left_out() -> None:
+    attributes = " ".join(f"a{i}=1" for i in range(1_000))
+    text = f"# A Guide\n\nText of the guide, long enough.\n\n<div {attributes}>\n<p>Inside.</p>\n</div>\n"
+    doc = extract(text.encode(), "sources/page.md")
+    assert not doc.failed
+    assert [(i.message, i.line) for i in doc.issues if i.severity == "warning"] == [
+        (f"an element has more than {MAX_ATTRIBUTES} attributes; those past it were not read", None)]
+    table = ("# A Guide\n\nText of the guide, long enough to be prose here.\n\n<table>\n"
+             "<tr><th>A</th></tr>\n<tr><td>a</td><td>b</td></tr>\n</table>\n")
+    doc = extract(table.encode(), "sources/table.md")  # the header row is the file's line 6
+    assert [(i.message, i.line) for i in doc.issues] == [
+        ("table header covers 1 of its 2 columns; the others have no label", 6)]

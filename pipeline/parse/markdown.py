@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, TableBlock
+from pipeline.errors import Issue
 from pipeline.parse import html
 from pipeline.parse.line_breaks import UNESCAPED_PIPE
 from pipeline.parse.lists import nest_under_labels
@@ -40,16 +41,18 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "code"])
 
 
-def read_blocks(text: str) -> list[Block]:
-    """All blocks of ``text``, with the family's table and list rules."""
-    source = _Source(text.split("\n"), markdown_parser())
-    return source.blocks(0, len(source.lines))
+def read_blocks(text: str) -> tuple[list[Block], list[Issue]]:
+    """All blocks of ``text``, with the family's table and list rules, and what its HTML
+    blocks' parser had to say (lines counted in ``text``)."""
+    source = _Source(text.split("\n"), markdown_parser(), [])
+    return source.blocks(0, len(source.lines)), source.issues
 
 
 @dataclass(frozen=True, slots=True)
 class _Source:
     lines: list[str]
     md: MarkdownIt
+    issues: list[Issue]
 
     def blocks(self, start: int, end: int) -> list[Block]:
         """Blocks of source lines ``start``..``end`` (0-based, end exclusive)."""
@@ -82,7 +85,10 @@ class _Source:
             return i, list(nest_under_labels(blocks)) if depth == 0 else blocks
         if tok.type == "html_block":
             start, _ = _span(tok)
-            return i + 1, [_shifted(b, start - 1) for b in html.parse(tok.content).blocks]
+            fragment = html.parse(tok.content)
+            self.issues.extend(replace(issue, line=issue.line + start - 1) if issue.line else issue
+                               for issue in fragment.issues)
+            return i + 1, [_shifted(b, start - 1) for b in fragment.blocks]
         if tok.type in ("fence", "code_block"):
             start, end = _span(tok)
             return i + 1, [ParagraphBlock(tok.content.rstrip("\n"), start, end)]

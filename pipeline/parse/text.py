@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.blocks import Block, Parsed, TableBlock
+from pipeline.errors import Issue
 from pipeline.parse.headings import mark_headings
 from pipeline.parse.layout import Layout, relayout
 from pipeline.parse.line_breaks import pipe_table_lines, separates_blocks, wrap_width
@@ -33,22 +34,26 @@ def parse(text: str) -> Parsed:
     blocks: list[Block] = []
     position = 0
     for table in tables:
-        blocks.extend(_blocks(lines[position:table.start], position + 1, width, soft))
+        blocks.extend(_blocks(lines[position:table.start], position + 1, width, soft, issues))
         blocks.append(table.block)
         position = table.end
     # Without pipe-less tables the last run of lines is the body, whose pipe tables are known.
-    blocks.extend(_blocks(lines[position:], position + 1, width, soft,
+    blocks.extend(_blocks(lines[position:], position + 1, width, soft, issues,
                           None if tables else body_tables))
     return Parsed(tuple(mark_headings(blocks)), tuple(issues))
 
 
 def _blocks(lines: list[str], first_line: int, width: int | None, soft: bool,
-            tables: set[int] | None = None) -> list[Block]:
-    """Blocks of the lines between pipe-less tables, by the Markdown tokenizer."""
+            issues: list[Issue], tables: set[int] | None = None) -> list[Block]:
+    """Blocks of the lines between pipe-less tables, by the Markdown tokenizer; what its
+    HTML blocks' parser says goes to ``issues``, at the source's lines."""
     if not any(line.strip() for line in lines):
         return []
     layout = relayout(lines, width, first_line, soft=soft, tables=tables)
-    return [_to_source_lines(b, layout) for b in read_blocks(layout.text)]
+    blocks, found = read_blocks(layout.text)
+    issues.extend(replace(i, line=layout.source_span(i.line - 1, i.line)[0]) if i.line else i
+                  for i in found)
+    return [_to_source_lines(b, layout) for b in blocks]
 
 
 def _to_source_lines(block: Block, layout: Layout) -> Block:
