@@ -77,11 +77,16 @@ def test_nesting_within_the_bound_and_sloppy_closing_are_read() -> None:
     assert "Deep but fair: the guide's text is here." in texts
 
 
-@pytest.mark.parametrize("tag", ['<div x=">" {}>', "<div {}"], ids=["quoted >", "no end"])
+QUOTED_NAMES = [a + b + c for a in "\"'x" for b in "\"'y" for c in "\"'z"]  # names the tokenizer takes
+
+
+@pytest.mark.parametrize("tag", ['<div x=">" {}>', "<div {}", "<p {}>"],
+                         ids=["quoted >", "no end", "names made of quotes"])
 def test_attributes_are_counted_as_the_tokenizer_reads_them(tag: str) -> None:
+    names = (" ".join(f"a{i}" for i in range(27_000)) if "div" in tag
+             else " ".join(f"{q}{i}" for i in range(1_000) for q in QUOTED_NAMES[:15]))
     start = time.perf_counter()
-    doc = html("<h2>Background</h2><p>Text of the guide.</p>" + tag.format(
-        " ".join(f"a{i}" for i in range(27_000))))
+    doc = html("<h2>Background</h2><p>Text of the guide.</p>" + tag.format(names))
     assert time.perf_counter() - start < 5  # 16 s when the attributes reach the tokenizer
     assert any(f"more than {MAX_ATTRIBUTES} attributes" in m for m in messages(doc, "warning"))
 

@@ -179,6 +179,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     + "".join(f'<b class="c{i}">' for i in range(n // 8)) + "</p>" + "<p>x</p>" * n,
     "header over short rows": lambda n: "<html><body><h1>G</h1><table><tr>" + "<th>h</th>" * (n // 8)
     + "</tr>" + "<tr><td>1</td></tr>" * n + "</table>",
+    "grid borders without rows": lambda n: "Guide Title\n\n" + "+--+--+\n" * n,
     "short rows under a wide rule": lambda n: "Guide Title\n\na  b\n" + " ".join(["--"] * n) + "\n"
     + "x\n" * n,
 }

@@ -11,6 +11,7 @@ import pypandoc
 import pytest
 
 from pipeline.blocks import TableBlock
+from pipeline.extract import extract
 from pipeline.parse import parse
 
 TABLE_HTML = (
@@ -108,3 +109,15 @@ def test_pipe_tables(text: str) -> None:
 def test_escaped_pipe_stays_in_its_cell() -> None:
     table = only_table("| Reagent | Use |\n|---|---|\n| A \\| B | both |\n| C | one |\n")
     assert [[c.text for c in row] for row in table.rows_inline] == [["A | B", "both"], ["C", "one"]]
+
+
+def test_a_short_last_row_of_a_laid_out_table_is_a_row_not_a_cut() -> None:
+    text = ("# Kinases\n\nIntro text of the guide here.\n\n"
+            "Kinase   IC50 (nM)   Notes\n"
+            f"JAK1     5.9 [3]     {ROWS[0][2]}\n"
+            "JAK3     >400\n\nValues are means.\n")
+    doc = extract(text.encode(), "sources/kinases.txt")
+    assert [[c.text for c in doc.records.table_cells if c.row_index == r] for r in (0, 1)] == LAID_OUT[0]
+    assert "table row has 2 cells but the header has 3; the row is kept short" in [
+        i.message for i in doc.issues]
+    assert not any("cut off" in i.message for i in doc.issues)

@@ -31,16 +31,17 @@ from pipeline.errors import DocumentError, Issue
 
 MAX_DEPTH = 256  # elements inside each other; pages nest 20-60 deep
 MAX_ATTRIBUTES = 256  # on one element; pages write under 20
-# Elements the algorithm may build per "<" of the page (each start tag makes one; a page that
-# leaves a few formatting tags open reopens them in each paragraph), and a floor for the
-# elements it adds on its own (<html>, <head>, <body>, <tbody>).
-ELEMENTS_PER_TAG = 4
+# Elements the algorithm may build per "<" of the page (each start tag makes one; an old-style
+# page that leaves <font><b><i> open in every paragraph has up to three copies of each reopened
+# in each), and a floor for the elements it adds on its own (<html>, <head>, <body>, <tbody>).
+ELEMENTS_PER_TAG = 8
 ELEMENT_FLOOR = 1_000
 
 # A tag as html5lib's tokenizer reads it: a name, then anything up to a ">" outside quotes.
 _TAG_START = re.compile(r"<[A-Za-z]")
 _TAG_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?""")
-_ATTRIBUTE = re.compile(r"""[^\s"'>/=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'>]*+))?+""")
+# An attribute's name is whatever the tokenizer takes for one (quotes and "<" included).
+_ATTRIBUTE = re.compile(r"""[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+""")
 
 
 def soup(html: str) -> tuple[BeautifulSoup, list[Issue]]:

@@ -113,8 +113,8 @@ def read_multiline(lines: Sequence[str], i: int) -> Found | None:
 
 def read_grid(lines: Sequence[str], i: int) -> Found | None:
     """A grid: '+---+' borders, '|' rows, '+===+' under the header."""
-    if not _GRID_BORDER.match(lines[i]):
-        return None
+    if not _GRID_BORDER.match(lines[i]) or i + 1 >= len(lines) or not _GRID_ROW.match(lines[i + 1]):
+        return None  # a grid opens with a border over a row: a run of borders is no table
     borders = [m.start() for m in re.finditer(r"\+", lines[i])]
     columns = [(a + 1, b) for a, b in itertools.pairwise(borders)]  # each cell between its borders
     groups: list[tuple[int, list[list[str]]]] = []
@@ -233,6 +233,8 @@ def _found(header: Sequence[str], rows: Sequence[Sequence[str]], row_lines: Sequ
     if len(header) < MIN_COLUMNS or not any(header):
         return None
     widths = tuple(len(row) for row in rows)
+    # closed: a laid-out row ends where its line's text ends, so a short last row is a row
+    # whose last cells are empty, not a table cut off mid-row.
     block = TableBlock(tuple(header), tuple(tuple(r) for r in rows),
-                       tuple(k + 1 for k in row_lines), start + 1, end, widths)
+                       tuple(k + 1 for k in row_lines), start + 1, end, widths, closed=True)
     return Found(block, start, end)
