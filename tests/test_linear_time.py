@@ -179,6 +179,11 @@ SHAPES: dict[str, Callable[[int], str]] = {
     + "".join(f'<b class="c{i}">' for i in range(n // 8)) + "</p>" + "<p>x</p>" * n,
     "header over short rows": lambda n: "<html><body><h1>G</h1><table><tr>" + "<th>h</th>" * (n // 8)
     + "</tr>" + "<tr><td>1</td></tr>" * n + "</table>",
+    "text between line breaks": lambda n: "<html><body><h1>G</h1><p>" + "<br>\nLot 000123" * 4 * n,
+    "text after many breaks": lambda n: "<html><body><h1>G</h1><p>" + "<br>" * 4 * n + "&lt;" * 4 * n,
+    "foster-parented images": lambda n: "<html><body><h1>G</h1><table>" + "<img>" * 4 * n,
+    "nested list over breaks": lambda n: "<html><body><h1>G</h1>" + "<ul><li>x" * (n // 20)
+    + "<br>" * 4 * n,
     "grid borders without rows": lambda n: "Guide Title\n\n" + "+--+--+\n" * n,
     "short rows under a wide rule": lambda n: "Guide Title\n\na  b\n" + " ".join(["--"] * n) + "\n"
     + "x\n" * n,

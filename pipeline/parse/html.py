@@ -84,15 +84,23 @@ def _content(soup: BeautifulSoup) -> Tag:
 def _mark_reference_anchors(soup: BeautifulSoup) -> None:
     """Links to an item of a list (``<a href="#ref3">``, the web's citation) are marked with
     the item's number, which the inline text writes as a marker; other in-page links (to a
-    table, a figure) are plain text."""
+    table, a figure) are plain text. An id anywhere in an item takes the number of the
+    outermost list item holding it. One walk over the tree: nested lists cost no more."""
     numbers: dict[str, int] = {}
-    for listing in soup.find_all(LISTS):
-        number = _start(listing) if listing.name == "ol" else 1
-        for item in listing.find_all("li", recursive=False):
-            for anchor in (item, *item.find_all(id=True)):
-                if anchor.get("id"):
-                    numbers.setdefault(str(anchor["id"]), number)
-            number += 1
+    item_numbers: dict[int, int] = {}  # id() of a list's item -> its number
+    stack: list[tuple[Tag, int | None]] = [(soup, None)]
+    while stack:
+        tag, outer = stack.pop()
+        if tag.name in LISTS:
+            number = _start(tag) if tag.name == "ol" else 1
+            for item in tag.find_all("li", recursive=False):
+                item_numbers[id(item)] = number
+                number += 1
+        if outer is None and id(tag) in item_numbers:
+            outer = item_numbers[id(tag)]
+        if outer is not None and tag.get("id"):
+            numbers.setdefault(str(tag["id"]), outer)
+        stack.extend((child, outer) for child in reversed(tag.contents) if isinstance(child, Tag))
     for link in soup.find_all("a", href=True):
         href = str(link["href"])
         if href.startswith("#") and len(href) > 1:

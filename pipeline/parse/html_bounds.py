@@ -2,7 +2,8 @@
 
 The HTML5 algorithm (html5lib, through beautifulsoup4) is linear for the pages the
 family writes but not for every page. Three things make it quadratic, and each is
-bounded where it happens, not guessed from the text beforehand:
+bounded where it happens, not guessed from the text beforehand (and two searches
+beautifulsoup4 makes per node are made constant: ``_Node``):
 
 - **Depth.** Each tag walks the stack of open elements; tens of thousands of
   nested elements (however the markup gets there: unclosed ``<div>``, ``<rt>``,
@@ -25,7 +26,8 @@ import re
 from typing import Any
 
 from bs4 import BeautifulSoup
-from bs4.builder._html5lib import HTML5TreeBuilder, TreeBuilderForHtml5lib
+from bs4.builder._html5lib import Element, HTML5TreeBuilder, TreeBuilderForHtml5lib
+from bs4.element import NavigableString
 
 from pipeline.errors import DocumentError, Issue
 
@@ -77,7 +79,13 @@ class _BoundedTree(TreeBuilderForHtml5lib):
                 "parse", "error", f"the markup makes the browser's algorithm build more than "
                 f"{self.budget:,} elements ({ELEMENTS_PER_TAG} per tag; formatting tags left "
                 "open are rebuilt in every paragraph); it was not read"))
-        return super().elementClass(name, namespace)
+        made = super().elementClass(name, namespace)
+        assert made.tag is not None
+        return _Node(made.tag, self.soup, namespace)
+
+    def documentClass(self) -> Any:  # html5lib names it
+        self.soup.reset()
+        return _Node(self.soup, self.soup, None)
 
     def insertElementNormal(self, token: dict[str, Any]) -> Any:
         element = super().insertElementNormal(token)
@@ -94,6 +102,31 @@ class _BoundedTree(TreeBuilderForHtml5lib):
             raise DocumentError(Issue(
                 "parse", "error", f"the markup nests elements more than {MAX_DEPTH} deep "
                 "(a page nests a few dozen); it was not read"))
+
+
+class _Node(Element):
+    """bs4's html5lib node, without its two searches of a parent's children: text after text
+    stays a string of its own (beautifulsoup4 joins them by replacing the first, which looks
+    it up from the parent's first child: quadratic under a paragraph of thousands of <br>),
+    and a node put before another (foster parenting out of a table) finds it from the end."""
+
+    def appendChild(self, node: Any) -> None:  # html5lib names it
+        tag = self.tag
+        if (type(node.string) is NavigableString and tag is not None and tag.contents
+                and type(tag.contents[-1]) is NavigableString):
+            node.parent = self
+            self.soup.object_was_parsed(node.string, parent=tag,
+                                        most_recent_element=tag._last_descendant(False))
+            return
+        super().appendChild(node)
+
+    def insertBefore(self, node: Any, refNode: Any) -> None:  # html5lib names it
+        tag = self.tag
+        assert tag is not None
+        contents = tag.contents
+        index = next(i for i in range(len(contents) - 1, -1, -1) if contents[i] is refNode.element)
+        tag.insert(index, node.element)
+        node.parent = self
 
 
 def _without_excess_attributes(html: str) -> tuple[str, list[Issue]]:

@@ -142,5 +142,10 @@ def source_line(node: object) -> int:
 
 
 def last_line(tag: Tag) -> int:
-    lines = [d.sourceline for d in tag.find_all(True) if d.sourceline]
-    return max([source_line(tag), *lines])
+    """The last source line of ``tag`` and all it holds; worked out once per element (a
+    list item's is asked for at every depth of a nested list)."""
+    memo = tag.__dict__  # not getattr: a Tag looks an unknown name up as a child element
+    if "_last_line" not in memo:
+        memo["_last_line"] = max([source_line(tag), *(last_line(child) for child in tag.children
+                                                      if isinstance(child, Tag))])
+    return int(memo["_last_line"])
