@@ -17,7 +17,8 @@ from pipeline.blocks import ParagraphBlock
 from pipeline.extract import extract
 from pipeline.normalize.units import canonical
 from pipeline.parse import parse
-from pipeline.parse.html_bounds import ELEMENTS_PER_TAG, MAX_ATTRIBUTES, MAX_DEPTH
+from pipeline.parse.html_bounds import ELEMENTS_PER_TAG, MAX_ATTRIBUTES, MAX_DEPTH, MAX_JOINED_TEXT
+from pipeline.parse.html_bounds import soup as bounded_soup
 from pipeline.parse.table_bounds import MAX_DOCUMENT_CELLS, MAX_TABLE_COLUMNS
 from pipeline.validate import ValidatedDoc
 from tests.conftest import SEED
@@ -190,3 +191,10 @@ def test_a_markdown_files_html_block_says_what_its_parser_left_out() -> None:
     doc = extract(table.encode(), "sources/table.md")  # the header row is the file's line 6
     assert [(i.message, i.line) for i in doc.issues] == [
         ("table header covers 1 of its 2 columns; the others have no label", 6)]
+
+
+def test_a_run_of_character_references_is_a_few_strings_not_one_per_reference() -> None:
+    tree, _ = bounded_soup(PAGE.format("<h2>Data</h2><p>" + "&lt;" * 50_000 + "</p>"))
+    paragraph = tree.find_all("p")[-1]
+    assert "".join(paragraph.strings) == "<" * 50_000
+    assert len(list(paragraph.strings)) <= 50_000 // MAX_JOINED_TEXT + 1  # memory follows the text

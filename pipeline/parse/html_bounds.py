@@ -38,6 +38,7 @@ MAX_ATTRIBUTES = 256  # on one element; pages write under 20
 # in each), and a floor for the elements it adds on its own (<html>, <head>, <body>, <tbody>).
 ELEMENTS_PER_TAG = 8
 ELEMENT_FLOOR = 1_000
+MAX_JOINED_TEXT = 1_024  # characters a text node grows to by joining the text that follows it
 
 # A tag as html5lib's tokenizer reads it: a name, then anything up to a ">" outside quotes.
 _TAG_START = re.compile(r"<[A-Za-z]")
@@ -105,18 +106,27 @@ class _BoundedTree(TreeBuilderForHtml5lib):
 
 
 class _Node(Element):
-    """bs4's html5lib node, without its two searches of a parent's children: text after text
-    stays a string of its own (beautifulsoup4 joins them by replacing the first, which looks
-    it up from the parent's first child: quadratic under a paragraph of thousands of <br>),
-    and a node put before another (foster parenting out of a table) finds it from the end."""
+    """bs4's html5lib node, without its two searches of a parent's children. Text after text
+    is joined to it as beautifulsoup4 does, but the string replaced is known to be the last
+    child (bs4 looks it up from the first: quadratic under a paragraph of thousands of
+    <br>), and only up to ``MAX_JOINED_TEXT`` characters (each join copies the string: past
+    it, a run of character references starts a string of its own). A node put before
+    another (foster parenting out of a table) finds it from the end."""
 
     def appendChild(self, node: Any) -> None:  # html5lib names it
         tag = self.tag
         if (type(node.string) is NavigableString and tag is not None and tag.contents
                 and type(tag.contents[-1]) is NavigableString):
             node.parent = self
-            self.soup.object_was_parsed(node.string, parent=tag,
-                                        most_recent_element=tag._last_descendant(False))
+            last = len(tag.contents) - 1
+            old = tag.contents[last]
+            assert isinstance(old, NavigableString)
+            if len(old) < MAX_JOINED_TEXT:
+                old.extract(_self_index=last)
+                tag.insert(last, self.soup.new_string(old + node.string))
+            else:
+                self.soup.object_was_parsed(node.string, parent=tag,
+                                            most_recent_element=tag._last_descendant(False))
             return
         super().appendChild(node)
 
