@@ -24,7 +24,7 @@ from pipeline.commands import (
     SCHEMAS_OUT,
     dictionary_command,
     diff_command,
-    outputs_problem,
+    read_outputs,
     review_command,
     schema_command,
 )
@@ -83,17 +83,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "review":
-        problem = outputs_problem(args.out)
-        if problem is not None:
-            parser.error(problem)
-        return review_command(args.out)
+        manifest, problem = read_outputs(args.out)
+        if manifest is None:
+            parser.error(problem or "")
+        return review_command(args.out, manifest)
     if args.command == "dictionary":
         return dictionary_command(args.out, write=args.write)
     if args.command == "schema":
         return schema_command(write=args.write)
     if args.command == "diff":
         for folder in (args.old, args.new):
-            problem = outputs_problem(folder)
+            _, problem = read_outputs(folder)
             if problem is not None:
                 parser.error(problem)
         return diff_command(args.old, args.new)

@@ -9,12 +9,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.changes import diff_streams, read_rows, summary_lines
 from pipeline.dictionary import render as render_dictionary
 from pipeline.dictionary import replace_section
 from pipeline.sources import display_path
+
+if TYPE_CHECKING:  # the manifest's model loads when a command reads one
+    from pipeline.manifest import Manifest
 
 SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
 README = Path("README.md")
@@ -48,28 +51,31 @@ def diff_command(old: Path, new: Path) -> int:
     return 1 if report["changed"] else 0
 
 
-def outputs_problem(out: Path) -> str | None:
-    """Why ``out`` is not a run's outputs folder a command can read, if it is not."""
+def read_outputs(out: Path) -> tuple[Manifest | None, str | None]:
+    """A run's outputs folder's manifest, read and checked once; or why ``out`` is not a run's
+    outputs folder a command can read."""
     from pipeline.manifest import MANIFEST, Manifest
 
     path = out / MANIFEST
     if not path.is_file():
-        return f"{out} is not a run's outputs folder (no {MANIFEST}): run first"
+        return None, f"{out} is not a run's outputs folder (no {MANIFEST}): run first"
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return f"{path} cannot be read: {exc.strerror}"
-    if Manifest.read(content) is None:
-        return f"{path} is not a run's manifest (not JSON, or not its shape): run again to renew {out}"
-    return None
+        return None, f"{path} cannot be read: {exc.strerror}"
+    manifest = Manifest.read(content)
+    if manifest is None:
+        return None, f"{path} is not a run's manifest (not JSON, or not its shape): run again to renew {out}"
+    return manifest, None
 
 
-def review_command(out: Path) -> int:
-    """Read a run's outputs and its sources; write the review site under ``out/review/``."""
+def review_command(out: Path, manifest: Manifest) -> int:
+    """Read a run's outputs (``manifest`` is theirs, from ``read_outputs``) and its sources;
+    write the review site under ``out/review/``."""
     import shutil
 
     try:
-        documents, changes = _review_inputs(out)
+        documents, changes = _review_inputs(out, manifest)
     except (ValueError, KeyError, TypeError, csv.Error) as exc:  # JSON and UTF-8 errors are ValueErrors
         print(f"error: {out} holds an output file that was changed or cut short since its run "
               f"({str(exc)[:120]}); run again to renew it", file=sys.stderr)
@@ -86,14 +92,10 @@ def review_command(out: Path) -> int:
     return 0
 
 
-def _review_inputs(out: Path) -> tuple[list[Any], dict[str, Any] | None]:
+def _review_inputs(out: Path, manifest: Manifest) -> tuple[list[Any], dict[str, Any] | None]:
     """Each document of a run's outputs as the review site shows it, and the change report."""
-    from pipeline.manifest import MANIFEST, Manifest
     from pipeline.review import DocumentInput
 
-    manifest = Manifest.read((out / MANIFEST).read_bytes())
-    if manifest is None:
-        raise ValueError(f"{MANIFEST} is not a run's manifest")
     changes_path = out / "changes.json"
     changes = json.loads(changes_path.read_bytes()) if changes_path.is_file() else None
     if changes is not None and not isinstance(changes, dict):
