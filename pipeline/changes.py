@@ -21,7 +21,7 @@ from pipeline.sources import MAX_SOURCE_BYTES
 from schemas.fields import Record
 from schemas.records import RECORD_TYPES
 
-PROVENANCE = frozenset({"source_sha256", "line", "line_start"})
+PROVENANCE = frozenset({"source_sha256", "page", "line", "line_start"})
 
 Row = dict[str, str]
 

@@ -56,7 +56,7 @@ def decode(data: bytes) -> DecodedText:
     """Decode a guide's bytes: by its byte-order mark, else UTF-8 (stray lines in a legacy
     encoding re-read, and said), else a detected legacy encoding.
 
-    Empty files, binary files (an image, an archive, a PDF) and bytes that are text
+    Empty files, binary files (an image, an archive) and bytes that are text
     in no encoding raise ``DocumentError`` with a message a person can act on.
     """
     if not data:
@@ -123,6 +123,15 @@ def _decode_mixed(data: bytes) -> tuple[str, str, tuple[Issue, ...]] | None:
     issue = Issue("decode", "warning", f"the file is UTF-8 but line{'s' * (len(lines) > 1)} {shown} "
                   f"{'are' if len(lines) > 1 else 'is'} not; read as {legacy}", lines[0])
     return text, "utf-8", (issue,)
+
+
+PDF_HEADER = b"%PDF-"
+PDF_HEADER_WITHIN = 1024  # readers accept the header anywhere in a PDF's first kilobyte
+
+
+def is_pdf(data: bytes) -> bool:
+    """A PDF file, read from its text layer rather than decoded as text."""
+    return PDF_HEADER in data[:PDF_HEADER_WITHIN]
 
 
 def binary_kind(data: bytes) -> str | None:

@@ -17,6 +17,9 @@ class SourceInfo:
     encoding: str
     fallback_id: str  # the file's name, the doc_id when the guide gives no catalog number
     size: int = 0  # bytes
+    # A PDF's: the document line each page starts on (its lines are numbered through the
+    # document until the records are built, then given as page and line within the page).
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ class Issue:
     severity: Severity
     message: str
     line: int | None = None
+    page: int | None = None  # a PDF's page; ``line`` is then the line within it
 
 
 class DocumentError(Exception):

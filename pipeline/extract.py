@@ -11,18 +11,19 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import PurePath
 
-from pipeline.decode import decode, sniff_format
+from pipeline.decode import decode, is_pdf, sniff_format
 from pipeline.documents import ParsedDoc, SourceInfo
 from pipeline.errors import DocumentError, Issue
 from pipeline.inline import clean_inline, strip_markup
 from pipeline.normalize import normalize
-from pipeline.parse import UnknownFormatError, parse
+from pipeline.parse import UnknownFormatError, bounded, parse, pdf
 from pipeline.parse.front_matter import split_front_matter
 from pipeline.sources import duplicate_id_issues, fallback_id
 from pipeline.validate import ValidatedDoc, validate
 from schemas.records import RecordSet
 
 FRONT_MATTER_FORMATS = frozenset({"text", "markdown"})  # HTML carries its fields in <meta>
+PDF_ENCODING = "pdf"  # a PDF's text is its text layer's, as PDFium reads it: no byte encoding
 
 
 def extract(data: bytes, source_path: str) -> ValidatedDoc:
@@ -32,6 +33,8 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
     name = PurePath(source_path).name
     sha256 = hashlib.sha256(data).hexdigest()
     try:
+        if is_pdf(data):
+            return _extract_pdf(data, source_path, sha256)
         decoded = decode(data)
         fmt = sniff_format(decoded.text, PurePath(name).suffix)
         source = SourceInfo(source_path, sha256, fmt, decoded.encoding, fallback_id(source_path),
@@ -49,6 +52,15 @@ def extract(data: bytes, source_path: str) -> ValidatedDoc:
                                             (*issues, *parsed.issues))))
     except DocumentError as exc:
         return refused(source_path, exc.issue, sha256, len(data))
+
+
+def _extract_pdf(data: bytes, source_path: str, sha256: str) -> ValidatedDoc:
+    """A PDF's text layer through parse (``parse.pdf``), normalize and validate."""
+    read = pdf.parse(data)
+    source = SourceInfo(source_path, sha256, "pdf", PDF_ENCODING, fallback_id(source_path), len(data),
+                        read.page_starts)
+    parsed = bounded(read.parsed)
+    return validate(normalize(ParsedDoc(source, parsed.blocks, {}, parsed.issues)))
 
 
 def refused(source_path: str, issue: Issue, sha256: str = "", size: int = 0) -> ValidatedDoc:

@@ -83,7 +83,9 @@ class Entry(BaseModel):
     records: dict[str, int]
     errors: int
     warnings: int
-    extraction_issues: list[tuple[Stage, Severity, int | None, str]]
+    # (stage, severity, line, message[, page]): a manifest written before PDFs has no page
+    extraction_issues: list[tuple[Stage, Severity, int | None, str]
+                            | tuple[Stage, Severity, int | None, str, int | None]]
     extracted_records: bool
     document_sha256: str | None  # of documents/<doc_id>.json, when its records went out
     pipeline_version: str
@@ -91,8 +93,8 @@ class Entry(BaseModel):
     code_fingerprint: str
 
     def issues(self) -> tuple[Issue, ...]:
-        return tuple(Issue(stage, severity, message, line)
-                     for stage, severity, line, message in self.extraction_issues)
+        return tuple(Issue(stage, severity, message, line, *page)
+                     for stage, severity, line, message, *page in self.extraction_issues)
 
     def reusable(self, sha256: str) -> bool:
         return (self.source_sha256 == sha256 and self.pipeline_version == PIPELINE_VERSION
@@ -138,7 +140,7 @@ def entry(source_path: str, doc_id: str, sha256: str, size: int, source_format: 
         records={stem: counts.get(stem, 0) for stem in RECORD_STEMS},
         errors=sum(i.severity == "error" for i in final_issues),
         warnings=sum(i.severity == "warning" for i in final_issues),
-        extraction_issues=[(i.stage, i.severity, i.line, i.message) for i in extraction_issues],
+        extraction_issues=[(i.stage, i.severity, i.line, i.message, i.page) for i in extraction_issues],
         extracted_records=has_records,
         document_sha256=document_sha256,
         pipeline_version=PIPELINE_VERSION, schema_version=SCHEMA_VERSION,

@@ -12,8 +12,9 @@ keeps them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -59,6 +60,8 @@ def validate(doc: NormalizedDoc) -> ValidatedDoc:
     if not any(i.severity == "error" for i in issues):
         issues.extend(check_records(records, doc))
     failed = any(i.severity == "error" for i in issues)
+    if doc.source.page_starts:
+        records, issues = _on_pages(records, issues, doc.source.page_starts)
     return ValidatedDoc(
         doc_id=doc.doc_id,
         source_path=doc.source.source_path,
@@ -68,6 +71,27 @@ def validate(doc: NormalizedDoc) -> ValidatedDoc:
         size=doc.source.size,
         source_format=doc.source.source_format,
     )
+
+
+def _on_pages(records: RecordSet, issues: list[Issue],
+              starts: tuple[int, ...]) -> tuple[RecordSet, list[Issue]]:
+    """A PDF's records and issues with their document lines given as page and line within it."""
+
+    def place(line: int) -> tuple[int, int]:
+        page = bisect_right(starts, line)
+        return page, line - starts[page - 1] + 1
+
+    def moved(record: Record) -> Record:
+        name = "line" if "line" in type(record).model_fields else "line_start"
+        line = getattr(record, name, None)
+        if line is None or "page" not in type(record).model_fields:
+            return record
+        page, within = place(line)
+        return record.model_copy(update={"page": page, name: within})
+
+    located = RecordSet.of_stems({stem: tuple(moved(r) for r in rows) for stem, rows in records.items()})
+    return located, [replace(i, page=place(i.line)[0], line=place(i.line)[1]) if i.line else i
+                     for i in issues]
 
 
 def check_records(records: RecordSet, doc: NormalizedDoc) -> Iterator[Issue]:
@@ -164,7 +188,7 @@ def _rows(doc: NormalizedDoc) -> dict[str, list[dict[str, Any]]]:
     numbers = {r.number for r in doc.references}
 
     def rows(stem: str, facts: Iterable[tuple[object, Mapping[str, Any]]]) -> list[dict[str, Any]]:
-        return [_read(stem, fact, {"doc_id": doc_id, **given}) for fact, given in facts]
+        return [_read(stem, fact, {"doc_id": doc_id, "page": None, **given}) for fact, given in facts]
 
     return {
         "documents": rows("documents", [(doc.metadata, _vars_of(doc.source))]),

@@ -179,7 +179,7 @@ def _document_file() -> type[BaseModel]:
 
 
 def error_records(doc_id: str, source_path: str, issues: Iterable[Issue]) -> tuple[ErrorRecord, ...]:
-    return tuple(ErrorRecord(doc_id=doc_id, source_path=source_path, stage=i.stage, line=i.line,
+    return tuple(ErrorRecord(doc_id=doc_id, source_path=source_path, stage=i.stage, page=i.page, line=i.line,
                              severity=i.severity, message=i.message) for i in issues)
 
 

@@ -17,7 +17,10 @@ DocId = Annotated[
           f"source file's name; safe as a file name (at most {DOC_ID_MAX_CHARS} characters: a "
           "longer one keeps its start and ends in a hash of the whole)."),
 ]
-Line = Annotated[int, Field(ge=1, description="1-based line in the source file as given.")]
+Line = Annotated[int, Field(ge=1, description="1-based line in the source file as given; in a PDF, "
+                            "the line of its page's text, from the page's top.")]
+Page = Annotated[int | None, Field(ge=1, description="1-based page of a PDF source the record is "
+                                   "on; empty for other formats.")]
 Citations = Annotated[
     list[Annotated[int, Field(ge=1)]],
     Field(description="Reference numbers cited, in order of first appearance (';'-joined in CSV)."),
@@ -30,7 +33,7 @@ Stage = Literal["read", "decode", "parse", "normalize", "validate", "export", "i
 Severity = Literal["error", "warning"]
 GuideKind = Literal["comparative guide", "technical guide", "application notes", "troubleshooting",
                     "evidence card", "other"]
-SourceFormat = Literal["text", "markdown", "html"]
+SourceFormat = Literal["text", "markdown", "html", "pdf"]
 ProtocolKind = Literal["trial", "procedure"]
 # Signs a cell writes before its number, longest first (the order a reader tries them in).
 Comparator = Literal["<=", ">=", "≤", "≥", "<", ">", "~", "≈"]

@@ -24,6 +24,7 @@ from schemas.fields import (
     GuideKind,
     Line,
     Location,
+    Page,
     ProtocolKind,
     Record,
     Severity,
@@ -34,7 +35,7 @@ from schemas.fields import (
 )
 from schemas.table_records import MeasurementRecord, TableCellRecord, TableRecord
 
-SCHEMA_VERSION = "1.8.0"
+SCHEMA_VERSION = "1.9.0"
 
 
 class DocumentRecord(Record):
@@ -91,6 +92,7 @@ class SectionRecord(Record):
     level: int = Field(ge=1, description="Depth in the section tree, 1 at the top.")
     ordinal: int = Field(ge=1, description="Position among all sections in document order.")
     title: str = Field(min_length=1, description="Clean heading text.")
+    page: Page = None
     line_start: Line
 
 
@@ -121,6 +123,7 @@ class ProtocolRecord(Record):
         description="Materials of a procedure, one item each (';'-joined in CSV)."
     )
     citations: Citations
+    page: Page = None
     line_start: Line
 
 
@@ -135,6 +138,7 @@ class ProtocolArmRecord(Record):
     protocol_id: str = Field(min_length=1, description="Protocol the arm belongs to.")
     arm_index: int = Field(ge=1, description="1-based position of the arm.")
     description: str = Field(min_length=1, description="Clean text of the arm item.")
+    page: Page = None
     line: Line
 
 
@@ -158,6 +162,7 @@ class ReferenceRecord(Record):
     pmid: str | None = Field(description="PubMed id, where the reference gives one.")
     url: str | None = Field(description="Web address, where the reference gives one.")
     raw: str = Field(min_length=1, description="The item's full text as written, markup included.")
+    page: Page = None
     line: Line
 
 
@@ -173,6 +178,7 @@ class ProcedureStepRecord(Record):
     step_number: int = Field(ge=1, description="Step number as written.")
     text: str = Field(min_length=1, description="Clean text of the step.")
     citations: Citations
+    page: Page = None
     line: Line
 
 
@@ -189,6 +195,7 @@ class FaqRecord(Record):
     question: str = Field(min_length=1, description="The question, clean.")
     answer: str = Field(min_length=1, description="The answer, clean.")
     citations: Citations
+    page: Page = None
     line: Line
 
 
@@ -210,6 +217,7 @@ class CitationRecord(Record):
     )
     section_id: str | None = Field(description="Section holding the marker; empty before the first.")
     location: Location = Field(description="Kind of text holding the marker.")
+    page: Page = None
     line: Line
 
 
@@ -225,6 +233,7 @@ class FigureRecord(Record):
     section_id: str | None = Field(description="Section holding the figure.")
     section_path: str = Field(description="Section titles from the top, joined by ' > '.")
     caption: str = Field(min_length=1, description="Clean caption text.")
+    page: Page = None
     line: Line
 
 
@@ -239,7 +248,9 @@ class ErrorRecord(Record):
     stage: Stage = Field(
         description="Where it was found; internal marks a pipeline bug, not a document problem."
     )
-    line: int | None = Field(ge=1, description="Source line, where one applies.")
+    page: Page = None
+    line: int | None = Field(ge=1, description="Source line, where one applies (in a PDF, the line "
+                             "within its page).")
     severity: Severity = Field(
         description="error: the document's records are withheld; warning: kept but doubtful."
     )

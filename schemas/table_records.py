@@ -13,6 +13,7 @@ from schemas.fields import (
     DocId,
     ForeignKey,
     Line,
+    Page,
     PComparator,
     Record,
     to_document,
@@ -44,6 +45,7 @@ class TableRecord(Record):
                                          "this table; empty when it sits in a header cell.")
     parent_col_index: int | None = Field(ge=0, description="Column of the parent's cell holding "
                                          "this table.")
+    page: Page = None
     line_start: Line
 
 
@@ -80,6 +82,7 @@ class TableCellRecord(Record):
                               "position); False in the other positions a spanning cell covers.")
     row_header: bool = Field(description="True for a header cell in a body row (HTML <th>: a "
                              "row's label, an infobox section row).")
+    page: Page = None
     line: Line
 
     @model_validator(mode="after")
@@ -161,4 +164,5 @@ class MeasurementRecord(Record):
                                                "agreeing), medium, or low (no evidence; the header "
                                                "is taken to name the quantity).")
     citations: Citations
+    page: Page = None
     line: Line

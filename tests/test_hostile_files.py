@@ -92,7 +92,7 @@ def test_a_folder_that_cannot_be_listed_is_an_error_row(
     monkeypatch.setattr(os, "scandir", scandir)
     assert main(["run", "--jobs", "1"]) == 1
     errors = (work / "outputs" / "errors.csv").read_text("utf-8")
-    assert "sources/locked,read,,error,the folder cannot be listed: Permission denied; its guides " \
+    assert "sources/locked,read,,,error,the folder cannot be listed: Permission denied; its guides " \
            "were not read" in errors
     assert "error: sources/locked: the folder cannot be listed" in capsys.readouterr().err
 

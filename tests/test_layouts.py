@@ -25,7 +25,8 @@ from tests.conftest import read_cases, source_params
 from tests.layouts import RENDERINGS, render
 
 # Where the bytes came from and where in them, not what the guide says.
-PROVENANCE = {"source_path", "source_sha256", "source_format", "encoding", "line", "line_start", "raw"}
+PROVENANCE = {"source_path", "source_sha256", "source_format", "encoding", "page", "line", "line_start",
+              "raw"}
 FRONT_MATTER_FIELDS = ("title", "source_url")
 
 

@@ -1,5 +1,6 @@
 """The parse stage: one parser per input format, registered in one table; the tables any
-parser reads are bounded in one place (``table_bounds``)."""
+parser reads are bounded in one place (``table_bounds``). A PDF is read from its bytes, not
+from decoded text, by a parser of its own (``pdf``), its tables bounded the same way (``bounded``)."""
 
 from __future__ import annotations
 
@@ -37,5 +38,10 @@ def parse(source_text: str, fmt: str) -> Parsed:
         raise DocumentError(Issue(
             "parse", "error", "the markup is nested too deeply to read (thousands of levels)"
         )) from None
+    return bounded(parsed)
+
+
+def bounded(parsed: Parsed) -> Parsed:
+    """What a parser read, its tables within the bounds every table is held to."""
     blocks, issues = bounded_tables(parsed.blocks)
     return Parsed(tuple(blocks), parsed.issues + tuple(issues))

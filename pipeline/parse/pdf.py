@@ -1,0 +1,381 @@
+"""A PDF guide to blocks: its text layer laid out again as the text parser reads a dump.
+
+A PDF holds no blocks, only words placed on pages (``pdf_pages``). The blocks are
+recovered from the geometry by evidence, per document, and written out one
+block per line, the form the text parser reads best (``text.parse``), so every
+parse and normalize rule applies unchanged:
+
+- running heads and feet go: a run at a page's top or bottom edge that repeats at
+  the same place on most pages (digits aside: "3/8"), or a page number alone;
+- tables are runs of lines set in two or more columns with empty gutters between
+  them (``pdf_tables``); their rows go out tab-separated, as a copied table is;
+- the other lines join into blocks: a line continues the block above when it
+  follows at the body's line spacing, in the same font and at the same left edge,
+  and the line above was full (the next word would not have fit: the wrapper
+  broke it), as the text layout reader decides for a hard-wrapped dump;
+- a block set in a larger font than the body, or in bold, and short, is a
+  heading; its level is the rank of its font among the headings' fonts;
+- a block indented from the body's left edge, or opened by a bullet character or
+  a number, is a list item, its depth the rank of its indent;
+- words broken at a line's end are joined (the hyphen kept when the document
+  writes the word with one elsewhere, or when PDFium cannot tell), ligatures
+  are written out.
+
+Every block keeps its lines: a PDF's lines are numbered through the document,
+page after page, until the records are built (``validate`` gives them as page and
+line within the page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+from pipeline.blocks import Parsed
+from pipeline.parse import text
+from pipeline.parse.layout import Layout
+from pipeline.parse.pdf_guard import guarded
+from pipeline.parse.pdf_pages import LINE_END_HYPHENS, Page, Run, read_pages
+from pipeline.parse.pdf_tables import Cell, Table, find_tables
+
+MIN_REPEAT_SHARE = 0.5  # a run on this share of the pages, at the same place, is a running head
+EDGE_LINES = 2  # running heads and feet sit on a page's first or last lines
+HEADING_SIZE_RATIO = 1.05  # a font this much larger than the body's sets a heading
+MAX_HEADING_CHARS = 160  # the longest titles in the family; a bold paragraph is no heading
+LINE_SPACING_SLACK = 1.3  # a step this much over the body's line spacing parts two blocks
+MIN_LINE_STEP, DEFAULT_LINE_STEP = 0.8, 1.2  # baseline to baseline, in ems
+INDENT_EM = 0.75  # a left edge this far in from the body's is an indent
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+_DIGITS = re.compile(r"\d+")
+_BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7*\u2013-]\s+")
+_SENTENCE_ENDS = frozenset(".!?:;")
+_CLOSING = " )]'\"\u201d\u2019*_"  # what may close a sentence after its stop
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_HYPHENS = frozenset(LINE_END_HYPHENS + "-")
+_WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class PdfText:
+    """What a PDF's text layer gave: its blocks and where each page's lines start."""
+
+    parsed: Parsed
+    page_starts: tuple[int, ...]  # the document line of each page's first line (1-based)
+    pages: tuple[tuple[str, ...], ...]  # each page's text, line by line
+
+
+def parse(data: bytes) -> PdfText:
+    """Blocks of a PDF guide, each with its document lines."""
+    pages = guarded(read_pages, data)
+    starts, first = [], 1
+    for page in pages:
+        starts.append(first)
+        first += len(page.lines)
+    kept = [[replace(r, line=r.line + start - 1) for r in runs]
+            for runs, start in zip(_without_running_text(pages), starts, strict=True)]
+    bulleted = frozenset(k + start - 1 for page, start in zip(pages, starts, strict=True)
+                         for k in page.bulleted)
+    lines, spans = _laid_out(kept, [p.rules for p in pages], bulleted)
+    layout = Layout("\n".join(lines), tuple(spans))
+    parsed = text.parse(layout.text)
+    blocks = tuple(text.to_source_lines(b, layout) for b in parsed.blocks)
+    issues = tuple(replace(i, line=layout.source_span(i.line - 1, i.line)[0]) if i.line else i
+                   for i in parsed.issues)
+    return PdfText(Parsed(blocks, issues), tuple(starts), tuple(tuple(p.lines) for p in pages))
+
+
+# --- running heads and feet -------------------------------------------------------------
+
+
+def _without_running_text(pages: Sequence[Page]) -> list[list[Run]]:
+    """Each page's runs without its running heads, feet and page numbers."""
+    edge = [_edge_lines(p) for p in pages]
+    seen: Counter[tuple[str, int]] = Counter()
+    for page, lines in zip(pages, edge, strict=True):
+        seen.update({_place(r) for r in page.runs if r.line in lines})
+    least = max(2, MIN_REPEAT_SHARE * len(pages))
+    return [[r for r in page.runs
+             if r.line not in lines or not (seen[_place(r)] >= least or _PAGE_NUMBER.match(r.text))]
+            for page, lines in zip(pages, edge, strict=True)]
+
+
+def _edge_lines(page: Page) -> set[int]:
+    n = len(page.lines)
+    return {k for k in (*range(1, EDGE_LINES + 1), *range(n - EDGE_LINES + 1, n + 1)) if 1 <= k <= n}
+
+
+def _place(run: Run) -> tuple[str, int]:
+    return _DIGITS.sub("#", run.text), round(run.base / 2)
+
+
+# --- blocks from lines ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Block:
+    runs: list[Run]
+    kind: str = "paragraph"  # paragraph, heading, item
+    level: int = 0  # a heading's level, an item's depth
+
+
+def _laid_out(pages: list[list[Run]], rules: Sequence[Sequence[float]],
+              bulleted: frozenset[int]) -> tuple[list[str], list[tuple[int, int]]]:
+    """The document one block per line, blank lines between blocks, and each line's document
+    lines (first, last)."""
+    body = _body(pages)
+    words = _word_forms(pages)
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def emit(line: str, first: int, last: int) -> None:
+        if out:
+            out.append("")
+            spans.append(spans[-1])
+        out.append(line)
+        spans.append((first, last))
+
+    items: list[tuple[int, _Block | Table]] = []
+    ends_in_table = False
+    for number, runs in enumerate(pages):
+        tables, rest = find_tables(runs, body.line_step, rules[number], ends_in_table)
+        ends_in_table = bool(tables) and (not rest or tables[-1].lines[-1][1] > rest[-1].line)
+        items.extend((number, t) for t in tables)
+        items.extend((number, b) for b in _blocks(rest, body, bulleted))
+    items.sort(key=lambda item: _first_line(item[1]))
+    items = _join_continued_tables(_join_continued_blocks(items, bulleted, body))
+    headings = _heading_levels([b for _, b in items if isinstance(b, _Block) and b.kind == "heading"])
+    for _, item in items:
+        if isinstance(item, Table):
+            for k, row in enumerate(item.rows):
+                line = "\t".join(_join_lines(cell, words).replace("\t", " ") for cell in row)
+                if k == 0:
+                    emit(line, *item.lines[k])
+                else:
+                    out.append(line)
+                    spans.append(item.lines[k])
+            continue
+        clean = _join_lines([[r] for r in item.runs], words)
+        first, last = item.runs[0].line, item.runs[-1].line
+        if item.kind == "heading":
+            emit("#" * headings[_style(item)] + " " + clean, first, last)
+        elif item.kind == "item":
+            emit("  " * item.level + ("" if _NUMBERED.match(clean) else "- ") + _BULLET.sub("", clean),
+                 first, last)
+        else:
+            emit(clean, first, last)
+    return out, spans
+
+
+def _first_line(item: _Block | Table) -> int:
+    return item.runs[0].line if isinstance(item, _Block) else item.lines[0][0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    size: float  # the body text's font size
+    left: float  # the body's left edge
+    right: float  # the body's right edge
+    line_step: float  # baseline to baseline inside a paragraph, in ems
+
+
+def _body(pages: list[list[Run]]) -> _Body:
+    """The body text's font size, edges and line spacing: the most used of each."""
+    sizes: Counter[float] = Counter()
+    lefts: Counter[float] = Counter()
+    for runs in pages:
+        for r in runs:
+            sizes[round(r.size, 1)] += len(r.text)
+    size = sizes.most_common(1)[0][0] if sizes else 10.0
+    steps: list[float] = []
+    rights: list[float] = []
+    for runs in pages:
+        body = [r for r in runs if abs(r.size - size) < 0.5]
+        for r in body:
+            lefts[round(r.x0)] += 1
+            rights.append(r.x1)
+        for a, b in pairwise(body):
+            if b.line == a.line + 1 and abs(a.x0 - b.x0) < 1:
+                steps.append((b.base - a.base) / size)
+    # The step inside a paragraph is the smallest common one (one-line paragraphs add larger ones).
+    steps = sorted(s for s in steps if s > MIN_LINE_STEP)
+    step = steps[len(steps) // 10] if steps else DEFAULT_LINE_STEP
+    left = lefts.most_common(1)[0][0] if lefts else 0.0
+    right = sorted(rights)[int(len(rights) * 0.95)] if rights else 0.0
+    return _Body(size, float(left), right, step)
+
+
+def _blocks(runs: list[Run], body: _Body, bulleted: frozenset[int]) -> list[_Block]:
+    """The page's lines outside tables joined into blocks (see the module's reasons)."""
+    lines: list[list[Run]] = []
+    for run in runs:
+        if lines and lines[-1][0].line == run.line:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    merged = [_merge(line) for line in lines]
+    blocks: list[_Block] = []
+    for run in merged:
+        if blocks and run.line not in bulleted and _continues(blocks[-1].runs[-1], run,
+                                                              blocks[-1].runs[0], body):
+            blocks[-1].runs.append(run)
+        else:
+            blocks.append(_Block([run]))
+    for block in blocks:
+        _classify(block, body, block.runs[0].line in bulleted)
+    _list_depths([b for b in blocks if b.kind == "item"])
+    return blocks
+
+
+def _merge(line: list[Run]) -> Run:
+    """A line's runs as one (runs outside a table are pieces of one line of text)."""
+    if len(line) == 1:
+        return line[0]
+    first = line[0]
+    return Run(" ".join(r.text for r in line), first.x0, max(r.x1 for r in line), first.base,
+               first.size, all(r.bold for r in line), first.line)
+
+
+def _continues(above: Run, run: Run, first: Run, body: _Body) -> bool:
+    """Whether ``run`` goes on with the block whose last line is ``above``, on the line below."""
+    if run.line != above.line + 1 or run.base - above.base > LINE_SPACING_SLACK * body.line_step * run.size:
+        return False
+    return _goes_on(above, run, first, body)
+
+
+def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
+    """Whether ``run``, on a line after ``above``, reads as more of the block that ``first`` opens:
+    the same font, no marker of its own, the block's left edge, and ``above`` was full."""
+    if run.size != above.size or run.bold != above.bold:
+        return False
+    if _BULLET.match(run.text) or _NUMBERED.match(run.text):
+        return False
+    if abs(run.x0 - first.x0) > INDENT_EM * run.size and not (
+            (_BULLET.match(first.text) or _NUMBERED.match(first.text)) and run.x0 > first.x0):
+        return False  # a new left edge, unless it is the hanging indent of an item's marker
+    word = run.text.split(" ", 1)[0]
+    char_width = (run.x1 - run.x0) / max(len(run.text), 1)
+    if body.right - above.x1 < (len(word) + 1) * char_width:
+        return True  # the next word would not have fit: the wrapper broke the line
+    # A right edge is an estimate (ragged text, a narrower frame); a sentence that goes on in
+    # lower case after a line that does not end one is a wrapped sentence all the same.
+    return word[:1].islower() and not _ends_sentence(above.text)
+
+
+def _classify(block: _Block, body: _Body, bulleted: bool) -> None:
+    first = block.runs[0]
+    chars = sum(len(r.text) for r in block.runs)
+    larger = first.size > body.size * HEADING_SIZE_RATIO
+    if (larger or first.bold) and not bulleted and chars <= MAX_HEADING_CHARS \
+            and not _BULLET.match(first.text):
+        block.kind = "heading"
+    elif (bulleted or _BULLET.match(first.text) or _NUMBERED.match(first.text)
+          or first.x0 > body.left + INDENT_EM * first.size):
+        block.kind = "item"
+
+
+def _list_depths(items: list[_Block]) -> None:
+    """Each item's depth: the rank of its left edge among the items' edges on the page."""
+    edges: list[float] = []
+    for x in sorted(b.runs[0].x0 for b in items):
+        if not edges or x - edges[-1] > INDENT_EM * items[0].runs[0].size:
+            edges.append(x)
+    for block in items:
+        x = block.runs[0].x0
+        block.level = max(k for k, e in enumerate(edges) if x >= e - 1)
+
+
+def _style(block: _Block) -> tuple[float, bool]:
+    return round(block.runs[0].size, 1), block.runs[0].bold
+
+
+def _heading_levels(headings: list[_Block]) -> dict[tuple[float, bool], int]:
+    """Each heading font's level: its rank, largest and boldest first."""
+    styles = sorted({_style(b) for b in headings}, reverse=True)
+    return {style: min(k + 1, 6) for k, style in enumerate(styles)}
+
+
+def _join_continued_blocks(items: list[tuple[int, _Block | Table]], bulleted: frozenset[int],
+                           body: _Body) -> list[tuple[int, _Block | Table]]:
+    """A block that ends one page full and goes on at the top of the next is one block."""
+    out: list[tuple[int, _Block | Table]] = []
+    for page, item in items:
+        before = out[-1][1] if out else None
+        if (isinstance(item, _Block) and isinstance(before, _Block) and page != out[-1][0]
+                and item.kind != "heading" and before.kind != "heading"
+                and item.runs[0].line not in bulleted
+                and _goes_on(before.runs[-1], item.runs[0], before.runs[0], body)):
+            before.runs.extend(item.runs)
+            out[-1] = (page, before)
+            continue
+        out.append((page, item))
+    return out
+
+
+def _join_continued_tables(items: list[tuple[int, _Block | Table]]) -> list[tuple[int, _Block | Table]]:
+    """A table that ends one page and goes on at the top of the next as a table of as many
+    columns is one table; the header row it repeats there is dropped."""
+    out: list[tuple[int, _Block | Table]] = []
+    for page, item in items:
+        before = out[-1][1] if out else None
+        if isinstance(item, Table) and isinstance(before, Table) and before.width == item.width \
+                and page != out[-1][0]:
+            rows = item.rows[1:] if _cells(item.rows[0]) == _cells(before.rows[0]) else item.rows
+            lines = item.lines[len(item.rows) - len(rows):]
+            out[-1] = (page, Table(before.rows + rows, before.lines + lines, before.width))
+            continue
+        out.append((page, item))
+    return out
+
+
+def _cells(row: Sequence[Cell]) -> tuple[str, ...]:
+    return tuple(" ".join(r.text for line in cell for r in line) for cell in row)
+
+
+# --- words ------------------------------------------------------------------------------
+
+
+def _word_forms(pages: list[list[Run]]) -> set[str]:
+    """Every word the document writes inside a line, hyphenated words whole: the evidence for
+    joining a word broken at a line's end with or without its hyphen."""
+    return {w.lower() for runs in pages for r in runs for w in _WORDS.findall(r.text)}
+
+
+def _join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
+    """Lines of one block or cell as one line of text: a word broken at a line's end joined."""
+    out = ""
+    for line in lines:
+        piece = " ".join(r.text for r in line).translate(_LIGATURES)
+        if not out:
+            out = piece
+            continue
+        head = _broken_word(out)
+        if head and piece[:1].isalnum():
+            tail = _WORDS.match(piece)
+            rest = tail.group(0) if tail else ""
+            joined = bool(rest) and (head + rest).lower() in words and f"{head}-{rest}".lower() not in words
+            out = out[:-1] + ("" if joined else "-") + piece
+        else:
+            out += " " + piece
+    for mark in LINE_END_HYPHENS:
+        out = out.replace(mark, "-" if mark != "\u00ad" else "")
+    return out
+
+
+def _broken_word(text: str) -> str:
+    """The word a line ends in when it ends broken by a hyphen ("inflam-"), else ''."""
+    if text[-1:] not in _HYPHENS:
+        return ""
+    start = len(text) - 1
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    return text[start:-1]
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(_CLOSING)[-1:] in _SENTENCE_ENDS

@@ -1,0 +1,251 @@
+"""A PDF's text layer as positioned runs of words, page by page, read by PDFium.
+
+PDFium (through pypdfium2) gives a page's characters in reading order, with the
+line breaks and word gaps it infers marked as generated characters, and each
+character's box, baseline and font. This module asks it for one box per word
+(not per character: the cost stays near a bare text extraction) and groups a
+line's words into runs: the words one text piece set side by side. A run ends
+where the producer left a gap without a space character (two table cells, two
+columns) or a gap no word space is as wide as. Horizontal ruling lines are kept
+too: a ruled table's row borders. Everything a PDF can do to stall or exhaust
+the reader is bounded here, before the expensive step.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from math import inf
+
+from pipeline.errors import DocumentError, Issue
+
+MAX_PAGES = 1000  # a guide runs to tens of pages; a page tree claiming more is refused unread
+MAX_CHARS = 2_000_000  # characters in the whole text layer (a 5 MiB text guide has fewer)
+MAX_PAGE_OBJECTS = 200_000  # drawing objects on one page (a text page has thousands): refused past it
+COLUMN_GAP_EM = 1.0  # a gap this wide (in the font's size) between words is no word space
+RULE_THICKNESS = 3.0  # points: a path this flat and at least RULE_MIN_WIDTH long is a rule
+RULE_MIN_WIDTH = 20.0
+BULLET_MIN, BULLET_MAX = 1.0, 8.0  # points: a drawn list bullet's width and height
+BULLET_GAP_EM = 2.5  # a bullet stands at most this far left of its item's text
+
+_WORD = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+BOLD_WEIGHT = 600  # a font's weight from this on is bold (CSS and OpenType: semibold)
+_FONT_NAME_BYTES = 128
+_BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)  # "LiberationSerif-Bold"
+# PDFium's mark for a hyphen at a line's end (a soft hyphen or a word broken there).
+LINE_END_HYPHENS = "\ufffe\x02\u00ad"
+_MARKER = r"(?:[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7\u2013*-]|\d{1,3}[.)])"
+_LONE_MARKER = re.compile(rf"^{_MARKER}(?: {_MARKER})*$")  # list markers alone: "•", "3.", "• 1."
+_SHOWN_HYPHENS = str.maketrans("\ufffe\x02", "--")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Words set side by side on one line of a page: a line of prose, a table cell's line."""
+
+    text: str
+    x0: float  # left edge, points from the page's left
+    x1: float  # right edge
+    base: float  # baseline, points from the page's top (down the page)
+    size: float  # font size in points
+    bold: bool
+    line: int  # 1-based line of the page's text (``Page.lines``) the run is on
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    runs: tuple[Run, ...]
+    rules: tuple[float, ...]  # y (from the top) of each horizontal ruling line
+    lines: tuple[str, ...]  # the page's text, line by line, runs on a line joined by tabs
+    bulleted: frozenset[int]  # lines opened by a drawn list bullet (a disc or square, not a character)
+
+
+def read_pages(data: bytes) -> list[Page]:
+    """Every page of a PDF as runs; ``DocumentError`` for a PDF that cannot be read."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise DocumentError(Issue("parse", "error", _open_error(exc))) from None
+    try:
+        count = len(document)
+        if count > MAX_PAGES:
+            raise DocumentError(Issue("parse", "error", f"the PDF has {count:,} pages, over the "
+                                      f"{MAX_PAGES:,}-page limit for one guide; it was not read"))
+        pages, chars = [], 0
+        for index in range(count):
+            page = _read_page(document, index, MAX_CHARS - chars)
+            chars += sum(len(r.text) for r in page.runs)
+            pages.append(page)
+        if not any(p.runs for p in pages):
+            raise DocumentError(Issue("parse", "error", "a scanned PDF: no text to read; OCR is not "
+                                      "part of this pipeline"))
+        return pages
+    finally:
+        document.close()
+
+
+def _open_error(exc: Exception) -> str:
+    import pypdfium2.raw as raw
+
+    code = getattr(exc, "err_code", None)
+    if code == raw.FPDF_ERR_PASSWORD:
+        return "the PDF is encrypted (it needs a password); decrypt it to read it"
+    if code == raw.FPDF_ERR_SECURITY:
+        return "the PDF uses a security handler PDFium does not support; it cannot be read"
+    return "the PDF is damaged or truncated: PDFium cannot open it"
+
+
+def _read_page(document: object, index: int, chars_left: int) -> Page:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    assert isinstance(document, pdfium.PdfDocument)
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        raise DocumentError(Issue("parse", "error", f"page {index + 1} of the PDF is damaged: "
+                                  "PDFium cannot load it")) from None
+    try:
+        width, height = page.get_size()
+        if raw.FPDFPage_CountObjects(page.raw) > MAX_PAGE_OBJECTS:
+            raise DocumentError(Issue("parse", "error", f"page {index + 1} of the PDF draws over "
+                                      f"{MAX_PAGE_OBJECTS:,} objects; it was not read"))
+        textpage = page.get_textpage()
+        try:
+            count = textpage.count_chars()
+            if count > chars_left:
+                raise DocumentError(Issue("parse", "error", f"the PDF's text runs past {MAX_CHARS:,} "
+                                          f"characters (at page {index + 1}); it was not read"))
+            text = textpage.get_text_range(0, count) if count > 0 else ""
+            runs = list(_runs(textpage.raw, text, height))
+        finally:
+            textpage.close()
+        rules, marks = _graphics(page, height)
+    finally:
+        page.close()
+    return _numbered(index + 1, width, height, runs, rules, marks)
+
+
+_box = tuple(ctypes.c_double() for _ in range(4))
+_origin = tuple(ctypes.c_double() for _ in range(2))
+
+
+@dataclass(slots=True)
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    base: float
+    size: float
+    bold: bool
+    spaced: bool  # a space character (not one PDFium inferred) stands before it
+
+
+def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
+    """The runs of a page's text, line by line (PDFium's lines), left to right."""
+    import pypdfium2.raw as raw
+
+    left, right, bottom, top = _box
+    ox, oy = _origin
+    matrix, name, flags = raw.FS_MATRIX(), ctypes.create_string_buffer(_FONT_NAME_BYTES), ctypes.c_int()
+    get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
+    get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    get_font, get_weight = raw.FPDFText_GetFontInfo, raw.FPDFText_GetFontWeight
+    is_generated = raw.FPDFText_IsGenerated
+    start = 0
+    for brk in (*_LINE_BREAK.finditer(text), None):
+        end = brk.start() if brk else len(text)
+        words: list[_Word] = []
+        for match in _WORD.finditer(text, start, end):
+            first, last = match.start(), match.end() - 1
+            get_box(textpage, first, left, right, bottom, top)
+            x0 = left.value
+            get_box(textpage, last, left, right, bottom, top)
+            get_origin(textpage, first, ox, oy)
+            get_matrix(textpage, first, matrix)
+            get_font(textpage, first, name, _FONT_NAME_BYTES, flags)
+            bold = get_weight(textpage, first) >= BOLD_WEIGHT or _BOLD_NAME.search(name.value) is not None
+            before = first - 1
+            spaced = before >= start and text[before] == " " and not is_generated(textpage, before)
+            size = get_size(textpage, first) * (abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5)
+            words.append(_Word(match.group(), x0, right.value, height - oy.value, size, bold, spaced))
+        yield from _join_words(words)
+        start = brk.end() if brk else end
+
+
+def _join_words(words: list[_Word]) -> Iterator[Run]:
+    """A line's words as runs: a word joins the run before it unless a gap parts them that no
+    word space makes (no space character between them, or wider than ``COLUMN_GAP_EM``)."""
+    run: list[_Word] = []
+    for word in words:
+        if run:
+            gap = word.x0 - run[-1].x1
+            if not word.spaced or gap > COLUMN_GAP_EM * max(word.size, 1.0) or gap < -word.size:
+                yield _run(run)
+                run = []
+        run.append(word)
+    if run:
+        yield _run(run)
+
+
+def _run(words: list[_Word]) -> Run:
+    first = words[0]
+    return Run(" ".join(w.text for w in words), first.x0, max(w.x1 for w in words), first.base,
+               first.size, all(w.bold for w in words), 0)
+
+
+def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tuple[float, float]]]:
+    """The y of each long, flat drawing on the page (the lines a ruled table draws between rows),
+    and the middle and right edge of each small, square one (a list's drawn bullet), top down."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    assert isinstance(page, pdfium.PdfPage)
+    found: set[float] = set()
+    marks: list[tuple[float, float]] = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        w, h = x1 - x0, y1 - y0
+        if h <= RULE_THICKNESS and w >= RULE_MIN_WIDTH:
+            found.add(round(height - (y0 + y1) / 2, 1))
+        elif BULLET_MIN <= w <= BULLET_MAX and BULLET_MIN <= h <= BULLET_MAX and 0.5 <= w / h <= 2:
+            marks.append((height - (y0 + y1) / 2, x1))
+    return tuple(sorted(found)), sorted(marks)
+
+
+def _numbered(number: int, width: float, height: float, runs: list[Run],
+              rules: tuple[float, ...], marks: list[tuple[float, float]]) -> Page:
+    """The page with its runs on numbered lines: runs whose baselines are within a third of
+    their size of each other share a line, top to bottom, each line left to right; and the
+    lines a drawn bullet opens (one just left of the line's first run, beside its text)."""
+    ordered = sorted(runs, key=lambda r: (r.base, r.x0))
+    lines: list[list[Run]] = []
+    for run in ordered:
+        if lines and abs(run.base - lines[-1][0].base) <= max(run.size, 1.0) / 3:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    numbered: list[Run] = []
+    texts: list[str] = []
+    bulleted: set[int] = set()
+    for k, line in enumerate(lines, start=1):
+        line.sort(key=lambda r: r.x0)
+        while len(line) > 1 and _LONE_MARKER.match(line[0].text):  # "•" set apart from its item's text
+            line[:2] = [Run(f"{line[0].text} {line[1].text}", line[0].x0, line[1].x1, line[1].base,
+                            line[1].size, line[1].bold, 0)]
+        numbered.extend(Run(r.text, r.x0, r.x1, r.base, r.size, r.bold, k) for r in line)
+        texts.append("\t".join(r.text for r in line).translate(_SHOWN_HYPHENS))
+        first = line[0]
+        beside = marks[bisect_left(marks, (first.base - first.size,)):bisect_right(marks, (first.base, inf))]
+        if any(0 <= first.x0 - x <= BULLET_GAP_EM * first.size for _, x in beside):
+            bulleted.add(k)
+    return Page(number, width, height, tuple(numbered), rules, tuple(texts), frozenset(bulleted))

@@ -1,0 +1,206 @@
+"""Tables on a PDF page: lines set in columns, their cells' wrapped lines joined.
+
+A PDF table is positioned text. A run of lines is a table when two or more of
+them hold several runs each and the runs of all its lines fall into two or more
+columns with an empty gutter between every two (a line of prose crosses the
+gutters: it ends the table). Rows come from the table's ruling lines when it
+draws them; otherwise a row is the runs whose lines overlap (cells set in the
+middle or at the bottom of a taller row share its height), and a line that
+follows at the body's line spacing is the next line of the same cells, not a
+new row. The first row is the header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.parse.pdf_pages import Run
+
+MIN_COLUMNS = 2
+MIN_ROWS_WITH_COLUMNS = 2  # lines holding several runs; one such line is a line of prose
+MAX_LINES_BETWEEN = 3  # wrapped lines of one cell between two lines of several cells
+GUTTER_SLACK = 0.5  # points: runs this close are in one column
+ROW_STEP_SLACK = 1.1  # a step up to this many body line spacings is the same cell's next line
+ASCENT, DESCENT = 0.75, 0.25  # a line's height above and below its baseline, in its font's size
+
+Cell = tuple[tuple[Run, ...], ...]  # a cell's lines, each its runs left to right
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    rows: tuple[tuple[Cell, ...], ...]  # header first
+    lines: tuple[tuple[int, int], ...]  # each row's first and last line on its page
+    width: int  # columns
+
+
+def find_tables(runs: Sequence[Run], line_step: float, rules: Sequence[float] = (),
+                continued: bool = False) -> tuple[list[Table], list[Run]]:
+    """The tables among a page's runs, and the runs outside them. ``continued``: the page
+    before ended in a table, so one row at the top of this page is a table (its last row)."""
+    lines = _bands(_lines(runs))
+    tables: list[Table] = []
+    rest: list[Run] = []
+    i = 0
+    while i < len(lines):
+        least = 1 if continued and i == 0 else MIN_ROWS_WITH_COLUMNS
+        found = _table_at(lines, i, line_step, rules, least)
+        if found is None:
+            rest.extend(lines[i])
+            i += 1
+            continue
+        table, i = found
+        tables.append(table)
+    return tables, rest
+
+
+def _lines(runs: Sequence[Run]) -> list[list[Run]]:
+    lines: list[list[Run]] = []
+    for run in runs:
+        if lines and lines[-1][0].line == run.line:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return lines
+
+
+def _bands(lines: list[list[Run]]) -> list[list[Run]]:
+    """Lines whose heights overlap, as one band: the lines of a row whose cells are set at
+    the middle or the bottom of the row (one line beside two) are one band."""
+    bands: list[list[Run]] = []
+    bottom = 0.0
+    for line in lines:
+        top = min(r.base - ASCENT * r.size for r in line)
+        if bands and top < bottom:
+            bands[-1].extend(line)
+        else:
+            bands.append(list(line))
+            bottom = 0.0
+        bottom = max(bottom, max(r.base + DESCENT * r.size for r in line))
+    return bands
+
+
+def _table_at(lines: list[list[Run]], i: int, line_step: float, rules: Sequence[float],
+              least: int) -> tuple[Table, int] | None:
+    """The table whose first line is ``lines[i]`` and the index after its last line."""
+    if len(lines[i]) < MIN_COLUMNS:
+        return None
+    columns = _columns(lines[i])
+    if len(columns) < MIN_COLUMNS:
+        return None
+    # Columns come from the rows under the first (a header's cells may be centred wider than
+    # the column's cells); a row that does not fit them ends the table.
+    below: list[Run] = []
+    k, last_multi = i + 1, i
+    while k < len(lines) and k - last_multi <= MAX_LINES_BETWEEN:
+        band = lines[k]
+        if len(band) >= MIN_COLUMNS:
+            if below and not _fits(band, columns):
+                break  # another table, or prose set in pieces
+            below.extend(band)
+            columns, last_multi = _columns(below), k
+        elif len(_spanned(band[0], columns)) > 1:
+            break  # a line of prose crosses the gutters: the table ended above it
+        k += 1
+    end = last_multi + 1
+    # The next lines of the last row's cells, at line spacing, inside one column each.
+    while end < len(lines) and len(lines[end]) == 1 and len(_spanned(lines[end][0], columns)) == 1 \
+            and _step(lines[end - 1], lines[end]) <= ROW_STEP_SLACK * line_step * lines[end][0].size:
+        end += 1
+    body = lines[i:end]
+    if sum(len(line) >= MIN_COLUMNS for line in body) < least:
+        return None
+    rows = _rows(body, line_step, rules)
+    return _table(rows, _apart(_columns([r for line in body for r in line]), rows)), end
+
+
+def _columns(runs: Sequence[Run]) -> list[tuple[float, float]]:
+    """Column extents: the runs' extents merged where they overlap; gutters lie between."""
+    merged: list[list[float]] = []
+    for run in sorted(runs, key=lambda r: r.x0):
+        if merged and run.x0 <= merged[-1][1] + GUTTER_SLACK:
+            merged[-1][1] = max(merged[-1][1], run.x1)
+        else:
+            merged.append([run.x0, run.x1])
+    return [(a, b) for a, b in merged]
+
+
+def _apart(columns: list[tuple[float, float]], rows: Sequence[Sequence[Run]]) -> list[tuple[float, float]]:
+    """Columns with two neighbours joined where no row has text in both: a header centred over
+    a column of short left-set cells does not overlap them, yet it is one column."""
+    used = [{k for r in row for k in _spanned(r, columns)} for row in rows]
+    k = 0
+    while k + 1 < len(columns):
+        if not any(k in u and k + 1 in u for u in used):
+            columns[k: k + 2] = [(columns[k][0], columns[k + 1][1])]
+            used = [{c - 1 if c > k else c for c in u} for u in used]
+        else:
+            k += 1
+    return columns
+
+
+def _fits(band: Sequence[Run], columns: Sequence[tuple[float, float]]) -> bool:
+    """Each run inside one column (or a gutter), the runs of one line in different columns."""
+    seen: set[tuple[int, int]] = set()
+    for run in band:
+        spanned = _spanned(run, columns)
+        if len(spanned) > 1 or any((run.line, k) in seen for k in spanned):
+            return False
+        seen.update((run.line, k) for k in spanned)
+    return True
+
+
+def _spanned(run: Run, columns: Sequence[tuple[float, float]]) -> list[int]:
+    return [k for k, (a, b) in enumerate(columns) if run.x0 < b + GUTTER_SLACK and run.x1 > a - GUTTER_SLACK]
+
+
+def _step(above: Sequence[Run], below: Sequence[Run]) -> float:
+    return min(r.base for r in below) - max(r.base for r in above)
+
+
+def _rows(lines: Sequence[Sequence[Run]], line_step: float,
+          rules: Sequence[float]) -> list[list[Run]]:
+    """The table's runs grouped into rows (see the module's reasons)."""
+    runs = [r for line in lines for r in line]
+    top, bottom = min(r.base - r.size for r in runs), max(r.base for r in runs)
+    inside = [y for y in rules if top < y < bottom]
+    if inside:
+        rows: dict[int, list[Run]] = {}
+        for run in runs:
+            rows.setdefault(sum(y < run.base for y in inside), []).append(run)
+        return [rows[k] for k in sorted(rows)]
+    bands: list[list[Run]] = []
+    band_bottom = 0.0
+    for run in sorted(runs, key=lambda r: r.base - ASCENT * r.size):
+        if bands and run.base - ASCENT * run.size < band_bottom - 0.1 * run.size:
+            bands[-1].append(run)
+        else:
+            bands.append([run])
+            band_bottom = 0.0
+        band_bottom = max(band_bottom, run.base + DESCENT * run.size)
+    grouped: list[list[Run]] = []
+    for band in bands:
+        if grouped and _step(grouped[-1], band) <= ROW_STEP_SLACK * line_step * band[0].size:
+            grouped[-1].extend(band)
+        else:
+            grouped.append(band)
+    return grouped
+
+
+def _table(rows: list[list[Run]], columns: Sequence[tuple[float, float]]) -> Table:
+    cells: list[tuple[Cell, ...]] = []
+    spans: list[tuple[int, int]] = []
+    for row in rows:
+        by_column: list[list[Run]] = [[] for _ in columns]
+        for run in row:
+            by_column[_spanned(run, columns)[0]].append(run)
+        cells.append(tuple(_cell(c) for c in by_column))
+        spans.append((min(r.line for r in row), max(r.line for r in row)))
+    return Table(tuple(cells), tuple(spans), len(columns))
+
+
+def _cell(runs: list[Run]) -> Cell:
+    lines: dict[int, list[Run]] = {}
+    for run in sorted(runs, key=lambda r: (r.line, r.x0)):
+        lines.setdefault(run.line, []).append(run)
+    return tuple(tuple(v) for _, v in sorted(lines.items()))

@@ -1,0 +1,140 @@
+"""A guide's PDF gives the guide's facts; a bad PDF is one document's one-line error.
+
+Each guide in sources/ is turned into its HTML page (``tests/layouts.to_html``)
+and printed to PDF by two independent, real producers (``tests/pdf_producers``):
+headless Chromium, with its own running header and footer, and ReportLab, which
+lays the page out again with ruled tables whose header rows repeat on every
+page, wrapped cells and a running footer. The facts of each PDF must equal the
+guide's own (everything but where in the file: ``page``, ``line`` and the
+like); what a producer cannot carry stands, with its reason, in
+``tests/cases/pdf_exceptions.md``, and an exception that no longer happens
+fails the test. The bad PDFs come from ``tests/bad_pdfs``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from pipeline.extract import extract
+from tests import bad_pdfs
+from tests.conftest import read_cases, source_params
+from tests.layouts import to_html
+from tests.pdf_producers import CHROMIUM, chromium_pdf, reportlab_pdf
+from tests.test_layouts import facts
+
+PRODUCERS = ("chromium", "reportlab")
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _exceptions() -> dict[tuple[str, str], set[str]]:
+    table: dict[tuple[str, str], set[str]] = {}
+    for row in read_cases("pdf_exceptions.md"):
+        assert row["reason"].strip(), f"an exception needs its reason: {row}"
+        assert row["kind"] in ("lost", "gap"), f"lost (the PDF lacks it) or gap (the reader's): {row}"
+        key = (row["producer"], row["guide"])
+        assert key not in table, f"one row per producer and guide: {key}"
+        table[key] = {r.strip() for r in row["records"].split(",")}
+    return table
+
+
+EXCEPTIONS = _exceptions()
+
+
+@cache
+def printed(producer: str, path: Path, workdir: Path) -> bytes:
+    html = to_html(path.read_text("utf-8"), path.suffix)
+    if producer == "chromium":
+        if CHROMIUM is None:
+            pytest.skip("Chromium is not installed (.ci/run installs it)")
+        return chromium_pdf(html, workdir, name=path.stem)
+    if not DEJAVU.exists():
+        pytest.skip("the DejaVu fonts are not installed (.ci/run installs fonts-dejavu-core)")
+    return reportlab_pdf(html)
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+@pytest.mark.parametrize("path", source_params())
+def test_a_guides_pdf_gives_its_facts(path: Path, producer: str,
+                                      tmp_path_factory: pytest.TempPathFactory) -> None:
+    data = printed(producer, path, tmp_path_factory.mktemp(producer))
+    original = extract(path.read_bytes(), f"sources/{path.name}")
+    other = extract(data, f"sources/{path.stem}.pdf")
+    assert other.records, other.issues
+    assert other.source_format == "pdf"
+    want, got = facts(original), facts(other)
+    differing = {stem for stem in want.keys() | got.keys() if want.get(stem) != got.get(stem)}
+    expected = EXCEPTIONS.get((producer, path.name), set())
+    for stem in sorted(differing - expected):
+        lost = [r for r in want.get(stem, []) if r not in got.get(stem, [])]
+        gained = [r for r in got.get(stem, []) if r not in want.get(stem, [])]
+        pytest.fail(f"{producer} changes {stem}:\n  lost   {lost[:3]}\n  gained {gained[:3]}")
+    assert differing == expected, f"listed exceptions that no longer happen: {expected - differing}"
+
+
+def test_every_pdf_record_says_its_page_and_its_line_there(tmp_path: Path) -> None:
+    """Provenance: a section's page is the page whose text (as PDFium reads it) holds its
+    title, sections run in (page, line) order, and every record with a line has a page."""
+    path = Path("sources/101_tofacitinib_comparative.txt")
+    if not DEJAVU.exists():
+        pytest.skip("the DejaVu fonts are not installed")
+    data = reportlab_pdf(to_html(path.read_text("utf-8"), path.suffix))
+    doc = extract(data, "sources/guide.pdf")
+    document = pdfium.PdfDocument(data)
+    pages = [document[k].get_textpage().get_text_range() for k in range(len(document))]
+    sections = doc.records.sections
+    assert len(sections) >= 5
+    for section in sections:
+        assert section.page is not None and 1 <= section.page <= len(pages)
+        assert section.title in " ".join(pages[section.page - 1].split()), section
+    places = [(s.page or 0, s.line_start) for s in sections]
+    assert places == sorted(places) and {p for p, _ in places} != {1}
+    for stem, rows in doc.records.items():
+        for row in rows:
+            if "page" in type(row).model_fields:
+                assert getattr(row, "page", None) is not None, (stem, row)
+    text_doc = extract(path.read_bytes(), "sources/guide.txt")
+    assert all(s.page is None for s in text_doc.records.sections)
+
+
+# Bad PDFs: each is one line of error; none takes the run down.
+BAD = {
+    "scanned": "a scanned PDF: no text to read",
+    "encrypted": "the PDF is encrypted",
+    "truncated": "the PDF is damaged or truncated",
+    "damaged": "the PDF is damaged or truncated",
+    "many_pages_1m": "over the 1,000-page limit",
+    "form_recursion": "the PDF needs more than",
+    "save_nesting": "the PDF needs more than",
+    "giant_stream": "the PDF needs more than",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_pdf_is_one_line_of_error(case: str) -> None:
+    doc = extract(bad_pdfs.CASES[case](), f"sources/{case}.pdf")
+    errors = [i for i in doc.issues if i.severity == "error"]
+    assert len(errors) == 1 and BAD[case] in errors[0].message, doc.issues
+    assert "\n" not in errors[0].message
+    assert not doc.records
+
+
+def test_a_run_with_bad_pdfs_writes_the_other_guides_and_fails(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy("sources/101_tofacitinib_comparative.txt", sources)
+    for case in ("form_recursion", "encrypted", "scanned"):
+        (sources / f"{case}.pdf").write_bytes(bad_pdfs.CASES[case]())
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", "--sources", str(sources),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 1, done.stderr
+    errors = (tmp_path / "out" / "errors.csv").read_text("utf-8")
+    assert errors.count("\n") == 4  # the header and one row per bad PDF
+    assert (tmp_path / "out" / "documents" / "B1676213.json").exists()
