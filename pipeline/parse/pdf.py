@@ -38,7 +38,7 @@ from pipeline.blocks import Parsed
 from pipeline.parse import text
 from pipeline.parse.layout import Layout
 from pipeline.parse.pdf_guard import guarded
-from pipeline.parse.pdf_pages import LINE_END_HYPHENS, Page, Run, read_pages
+from pipeline.parse.pdf_pages import LINE_END_HYPHENS, TOUCHING_EM, Page, Run, read_pages
 from pipeline.parse.pdf_tables import Cell, Table, find_tables
 
 MIN_REPEAT_SHARE = 0.5  # a run on this share of the pages, at the same place, is a running head
@@ -52,6 +52,8 @@ INDENT_EM = 0.75  # a left edge this far in from the body's is an indent
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7*\u2013-]\s+")
+_NO_SPACE_BEFORE = frozenset(")]},;")  # prose never puts a space before these
+MIN_UNSPACED_TOKEN = 24  # characters: a bracket open in a token this long is inside a name
 _SENTENCE_ENDS = frozenset(".!?:;")
 _CLOSING = " )]'\"\u201d\u2019*_"  # what may close a sentence after its stop
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
@@ -237,8 +239,17 @@ def _merge(line: list[Run]) -> Run:
     if len(line) == 1:
         return line[0]
     first = line[0]
-    return Run(" ".join(r.text for r in line), first.x0, max(r.x1 for r in line), first.base,
+    return Run(_line_text(line), first.x0, max(r.x1 for r in line), first.base,
                first.size, all(r.bold for r in line), first.line)
+
+
+def _line_text(runs: Sequence[Run]) -> str:
+    """Runs of one line as text: a space between two runs unless they touch (a raised "9"
+    and the "/L" after it are two pieces of one word)."""
+    out = runs[0].text
+    for before, run in pairwise(runs):
+        out += ("" if run.x0 - before.x1 < TOUCHING_EM * run.size else " ") + run.text
+    return out
 
 
 def _continues(above: Run, run: Run, first: Run, body: _Body) -> bool:
@@ -263,8 +274,8 @@ def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
     if body.right - above.x1 < (len(word) + 1) * char_width:
         return True  # the next word would not have fit: the wrapper broke the line
     # A right edge is an estimate (ragged text, a narrower frame); a sentence that goes on in
-    # lower case after a line that does not end one is a wrapped sentence all the same.
-    return word[:1].islower() and not _ends_sentence(above.text)
+    # lower case or with a number after a line that does not end one is wrapped all the same.
+    return (word[:1].islower() or word[:1].isdigit()) and not _ends_sentence(above.text)
 
 
 def _classify(block: _Block, body: _Body, bulleted: bool) -> None:
@@ -350,7 +361,7 @@ def _join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
     """Lines of one block or cell as one line of text: a word broken at a line's end joined."""
     out = ""
     for line in lines:
-        piece = " ".join(r.text for r in line).translate(_LIGATURES)
+        piece = _line_text(line).translate(_LIGATURES)
         if not out:
             out = piece
             continue
@@ -360,6 +371,8 @@ def _join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
             rest = tail.group(0) if tail else ""
             joined = bool(rest) and (head + rest).lower() in words and f"{head}-{rest}".lower() not in words
             out = out[:-1] + ("" if joined else "-") + piece
+        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out):
+            out += piece  # the line broke inside a word that holds no space (an address, a name)
         else:
             out += " " + piece
     for mark in LINE_END_HYPHENS:
@@ -375,6 +388,18 @@ def _broken_word(text: str) -> str:
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     return text[start:-1]
+
+
+def _inside_long_token(text: str) -> bool:
+    """Whether ``text`` ends inside a bracket that a long unspaced token opened: an address
+    ("[https://host/pa") or a systematic name ("N-(2,2,2-trifl"). Such a token holds no space,
+    so a producer that cuts it at a line's end cut one word; a phrase in brackets ("(see") is
+    short before its first space."""
+    token = text[text.rfind(" ") + 1:]
+    opened = max(token.rfind(c) for c in "[(<")
+    if opened < 0 or any(c in token[opened:] for c in "])>"):
+        return False
+    return "://" in token or len(token) >= MIN_UNSPACED_TOKEN
 
 
 def _ends_sentence(text: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ctypes
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import inf
 
@@ -33,6 +33,9 @@ BULLET_GAP_EM = 2.5  # a bullet stands at most this far left of its item's text
 
 _WORD = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+SCRIPT_SIZE_STEP = 0.12  # characters this much smaller than the word's are set as sub- or superscripts
+TOUCHING_EM = 0.1  # runs closer than this are pieces of one word (a word space is ~0.25 em)
+SCRIPT_SHIFT = 0.1  # ... when their baseline moves this far (in the word's size) up or down
 BOLD_WEIGHT = 600  # a font's weight from this on is bold (CSS and OpenType: semibold)
 _FONT_NAME_BYTES = 128
 _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)  # "LiberationSerif-Bold"
@@ -40,6 +43,7 @@ _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)  # "Liberation
 LINE_END_HYPHENS = "\ufffe\x02\u00ad"
 _MARKER = r"(?:[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7\u2013*-]|\d{1,3}[.)])"
 _LONE_MARKER = re.compile(rf"^{_MARKER}(?: {_MARKER})*$")  # list markers alone: "•", "3.", "• 1."
+_SCRIPT_END = re.compile(r"(?:\}|</sub>)$")
 _SHOWN_HYPHENS = str.maketrans("\ufffe\x02", "--")
 
 
@@ -161,6 +165,16 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
     get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
     get_font, get_weight = raw.FPDFText_GetFontInfo, raw.FPDFText_GetFontWeight
     is_generated = raw.FPDFText_IsGenerated
+
+    def size_of(index: int) -> float:  # the size as drawn: the font's size through the text matrix
+        get_matrix(textpage, index, matrix)
+        scale: float = abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5
+        return float(get_size(textpage, index)) * scale
+
+    def baseline(index: int) -> float:
+        get_origin(textpage, index, ox, oy)
+        return height - oy.value
+
     start = 0
     for brk in (*_LINE_BREAK.finditer(text), None):
         end = brk.start() if brk else len(text)
@@ -170,16 +184,42 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
             get_box(textpage, first, left, right, bottom, top)
             x0 = left.value
             get_box(textpage, last, left, right, bottom, top)
-            get_origin(textpage, first, ox, oy)
-            get_matrix(textpage, first, matrix)
             get_font(textpage, first, name, _FONT_NAME_BYTES, flags)
             bold = get_weight(textpage, first) >= BOLD_WEIGHT or _BOLD_NAME.search(name.value) is not None
             before = first - 1
             spaced = before >= start and text[before] == " " and not is_generated(textpage, before)
-            size = get_size(textpage, first) * (abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5)
-            words.append(_Word(match.group(), x0, right.value, height - oy.value, size, bold, spaced))
+            word, size, base = match.group(), size_of(first), baseline(first)
+            if last > first and abs(size_of(last) - size) > SCRIPT_SIZE_STEP * size:
+                word, size, base = _scripted(text, first, last, size_of, baseline)
+            words.append(_Word(word, x0, right.value, base, size, bold, spaced))
         yield from _join_words(words)
         start = brk.end() if brk else end
+
+
+def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
+              baseline: Callable[[int], float]) -> tuple[str, float, float]:
+    """A word set partly smaller and raised or lowered ("IC50" with a subscript 50, "109" with a
+    raised 9) with those parts marked as the inline grammar reads them ("IC<sub>50</sub>",
+    "10^{9}"); and the word's size and baseline, its largest characters'."""
+    sizes = [size_of(k) for k in range(first, last + 1)]
+    size = max(sizes)
+    base = baseline(first + sizes.index(size))
+    pieces: list[tuple[str, str]] = []  # (kind, characters)
+    for k, char_size in enumerate(sizes):
+        kind = ""
+        if char_size < (1 - SCRIPT_SIZE_STEP) * size:
+            shift = baseline(first + k) - base
+            kind = "sup" if shift < -SCRIPT_SHIFT * size else "sub" if shift > SCRIPT_SHIFT * size else ""
+        if pieces and pieces[-1][0] == kind:
+            pieces[-1] = (kind, pieces[-1][1] + text[first + k])
+        else:
+            pieces.append((kind, text[first + k]))
+    word = "".join(_script(chars, raised=kind == "sup") if kind else chars for kind, chars in pieces)
+    return word, size, base
+
+
+def _script(chars: str, *, raised: bool) -> str:
+    return f"^{{{chars}}}" if raised else f"<sub>{chars}</sub>"
 
 
 def _join_words(words: list[_Word]) -> Iterator[Run]:
@@ -189,7 +229,8 @@ def _join_words(words: list[_Word]) -> Iterator[Run]:
     for word in words:
         if run:
             gap = word.x0 - run[-1].x1
-            if not word.spaced or gap > COLUMN_GAP_EM * max(word.size, 1.0) or gap < -word.size:
+            apart = not word.spaced and not _SCRIPT_END.search(run[-1].text)  # after "IC<sub>50</sub>"
+            if apart or gap > COLUMN_GAP_EM * max(word.size, 1.0) or gap < -word.size:
                 yield _run(run)
                 run = []
         run.append(word)
@@ -222,6 +263,38 @@ def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tupl
     return tuple(sorted(found)), sorted(marks)
 
 
+def _same_line(line: list[Run], run: Run) -> bool:
+    """Whether ``run`` sits on ``line``: baselines within a third of the size, or, for a smaller
+    run beside larger ones (a superscript, a subscript), within half the larger size."""
+    main = max(line, key=lambda r: r.size)
+    big, small = (main, run) if main.size >= run.size else (run, main)
+    reach = 0.5 if small.size < (1 - SCRIPT_SIZE_STEP) * big.size else 1 / 3
+    return abs(run.base - main.base) <= reach * max(big.size, 1.0)
+
+
+def _scripts(line: list[Run]) -> list[Run]:
+    """A line's runs with those set smaller and raised or lowered marked as the inline grammar
+    reads them ("^{[3]}", "<sub>2</sub>"), at the line's size and baseline."""
+    main = max(line, key=lambda r: r.size)
+    out: list[Run] = []
+    for run in line:
+        shift = run.base - main.base
+        scripted = run.size < (1 - SCRIPT_SIZE_STEP) * main.size and abs(shift) > SCRIPT_SHIFT * main.size
+        if scripted:
+            run = Run(_script(run.text, raised=shift < 0), run.x0, run.x1, main.base, main.size,
+                      run.bold, run.line)
+        if out and (scripted or _SCRIPT_END.search(out[-1].text)) \
+                and run.x0 - out[-1].x1 < COLUMN_GAP_EM * main.size:  # a script is part of its word
+            before = out[-1]
+            space = "" if run.x0 - before.x1 < TOUCHING_EM * main.size else " "
+            run = Run(before.text + space + run.text, before.x0, run.x1, before.base, before.size,
+                      before.bold and run.bold, before.line)
+            out[-1] = run
+            continue
+        out.append(run)
+    return out
+
+
 def _numbered(number: int, width: float, height: float, runs: list[Run],
               rules: tuple[float, ...], marks: list[tuple[float, float]]) -> Page:
     """The page with its runs on numbered lines: runs whose baselines are within a third of
@@ -230,7 +303,7 @@ def _numbered(number: int, width: float, height: float, runs: list[Run],
     ordered = sorted(runs, key=lambda r: (r.base, r.x0))
     lines: list[list[Run]] = []
     for run in ordered:
-        if lines and abs(run.base - lines[-1][0].base) <= max(run.size, 1.0) / 3:
+        if lines and _same_line(lines[-1], run):
             lines[-1].append(run)
         else:
             lines.append([run])
@@ -238,8 +311,9 @@ def _numbered(number: int, width: float, height: float, runs: list[Run],
     texts: list[str] = []
     bulleted: set[int] = set()
     for k, line in enumerate(lines, start=1):
-        line.sort(key=lambda r: r.x0)
-        while len(line) > 1 and _LONE_MARKER.match(line[0].text):  # "•" set apart from its item's text
+        line = _scripts(sorted(line, key=lambda r: r.x0))
+        while len(line) > 1 and _LONE_MARKER.match(line[0].text) \
+                and line[1].x0 - line[0].x1 <= BULLET_GAP_EM * line[1].size:  # "•" set apart from its text
             line[:2] = [Run(f"{line[0].text} {line[1].text}", line[0].x0, line[1].x1, line[1].base,
                             line[1].size, line[1].bold, 0)]
         numbered.extend(Run(r.text, r.x0, r.x1, r.base, r.size, r.bold, k) for r in line)

@@ -102,6 +102,8 @@ def _table_at(lines: list[list[Run]], i: int, line_step: float, rules: Sequence[
         elif len(_spanned(band[0], columns)) > 1:
             break  # a line of prose crosses the gutters: the table ended above it
         k += 1
+    if below and not _fits(lines[i], columns):
+        return None  # the first line is no header of these columns (a heading set in pieces)
     end = last_multi + 1
     # The next lines of the last row's cells, at line spacing, inside one column each.
     while end < len(lines) and len(lines[end]) == 1 and len(_spanned(lines[end][0], columns)) == 1 \
