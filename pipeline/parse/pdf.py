@@ -74,6 +74,8 @@ class PdfText:
 
 def parse(data: bytes) -> PdfText:
     """Blocks of a PDF guide, each with its document lines."""
+    import pypdfium2  # noqa: F401 -- loaded here, once, not in every reader's child process
+
     pages = guarded(read_pages, data)
     starts, first = [], 1
     for page in pages:

@@ -162,14 +162,21 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
     ox, oy = _origin
     matrix, name, flags = raw.FS_MATRIX(), ctypes.create_string_buffer(_FONT_NAME_BYTES), ctypes.c_int()
     get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
-    get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
-    get_font, get_weight = raw.FPDFText_GetFontInfo, raw.FPDFText_GetFontWeight
-    is_generated = raw.FPDFText_IsGenerated
+    get_size, get_weight, is_generated = raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight, \
+        raw.FPDFText_IsGenerated
+    bold_fonts: dict[tuple[float, int], bool] = {}  # (font size, weight) -> whether its font is bold
+    scale = 1.0  # the text matrix's scale, read once per line (producers scale a line, not a word)
 
-    def size_of(index: int) -> float:  # the size as drawn: the font's size through the text matrix
-        get_matrix(textpage, index, matrix)
-        scale: float = abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5
+    def size_of(index: int) -> float:
         return float(get_size(textpage, index)) * scale
+
+    def bold_of(index: int) -> bool:
+        key = (get_size(textpage, index), get_weight(textpage, index))
+        bold = bold_fonts.get(key)
+        if bold is None:
+            raw.FPDFText_GetFontInfo(textpage, index, name, _FONT_NAME_BYTES, flags)
+            bold = bold_fonts[key] = key[1] >= BOLD_WEIGHT or _BOLD_NAME.search(name.value) is not None
+        return bold
 
     def baseline(index: int) -> float:
         get_origin(textpage, index, ox, oy)
@@ -179,16 +186,17 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
     for brk in (*_LINE_BREAK.finditer(text), None):
         end = brk.start() if brk else len(text)
         words: list[_Word] = []
+        if end > start:
+            raw.FPDFText_GetMatrix(textpage, start, matrix)
+            scale = abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5
         for match in _WORD.finditer(text, start, end):
             first, last = match.start(), match.end() - 1
             get_box(textpage, first, left, right, bottom, top)
             x0 = left.value
             get_box(textpage, last, left, right, bottom, top)
-            get_font(textpage, first, name, _FONT_NAME_BYTES, flags)
-            bold = get_weight(textpage, first) >= BOLD_WEIGHT or _BOLD_NAME.search(name.value) is not None
             before = first - 1
             spaced = before >= start and text[before] == " " and not is_generated(textpage, before)
-            word, size, base = match.group(), size_of(first), baseline(first)
+            size, bold, word, base = size_of(first), bold_of(first), match.group(), baseline(first)
             if last > first and abs(size_of(last) - size) > SCRIPT_SIZE_STEP * size:
                 word, size, base = _scripted(text, first, last, size_of, baseline)
             words.append(_Word(word, x0, right.value, base, size, bold, spaced))
@@ -253,13 +261,17 @@ def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tupl
     assert isinstance(page, pdfium.PdfPage)
     found: set[float] = set()
     marks: list[tuple[float, float]] = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        x0, y0, x1, y1 = obj.get_bounds()
-        w, h = x1 - x0, y1 - y0
+    x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+    for index in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, index)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH \
+                or not raw.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1):
+            continue
+        w, h = x1.value - x0.value, y1.value - y0.value
         if h <= RULE_THICKNESS and w >= RULE_MIN_WIDTH:
-            found.add(round(height - (y0 + y1) / 2, 1))
+            found.add(round(height - (y0.value + y1.value) / 2, 1))
         elif BULLET_MIN <= w <= BULLET_MAX and BULLET_MIN <= h <= BULLET_MAX and 0.5 <= w / h <= 2:
-            marks.append((height - (y0 + y1) / 2, x1))
+            marks.append((height - (y0.value + y1.value) / 2, x1.value))
     return tuple(sorted(found)), sorted(marks)
 
 
