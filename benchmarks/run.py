@@ -1,16 +1,17 @@
 """Speed and memory at catalog scale: ``make bench``.
 
-    python benchmarks/run.py [--sizes 1000 10000] [--repeat 3] [--quick]
+    python benchmarks/run.py [--sizes 1000 10000] [--repeat 3] [--quick] [--corpora mixed html pdf]
 
-For each size N, on a corpus from ``benchmarks/make_corpus.py`` (and an HTML-only
-one), it measures, in one run on one machine:
+For each size N, on a corpus from ``benchmarks/make_corpus.py`` (and an HTML-only one,
+and that HTML printed to PDF by ReportLab), it measures, in one run on one machine:
 - the full run (``python -m pipeline run --force``) with ``--jobs 1`` and with all
   cores: seconds, documents per second, peak resident memory; and, where Dask is
   installed, with ``--executor dask`` on a local cluster of as many workers, against
   the all-cores run;
 - the time split by stage (read/decode, parse, normalize, validate, export), in-process;
 - the bare markdown-it-py parse of the same documents (bare BeautifulSoup for the
-  HTML corpus), as a whole process like the run, and the ratio full run / bare parse;
+  HTML corpus, PDFium's bare text extraction, ``get_text_range``, for the PDF one), as a
+  whole process like the run, and the ratio full run / bare parse;
 - a no-op re-run and a re-run after changing 1% of the sources, as seconds and as
   a share of the full run.
 Timings are medians of ``--repeat`` runs. Results go to stdout and to
@@ -37,17 +38,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from pipeline.decode import decode, sniff_format  # noqa: E402
+from pipeline.decode import decode, is_pdf, sniff_format  # noqa: E402
 from pipeline.documents import ParsedDoc, SourceInfo  # noqa: E402
 from pipeline.inline import clean_inline  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
-from pipeline.parse import parse  # noqa: E402
+from pipeline.parse import parse, pdf  # noqa: E402
 from pipeline.validate import validate  # noqa: E402
 from pipeline.writer import Writer, document_json  # noqa: E402
 
 WORK = ROOT / "benchmarks" / ".work"
 RESULTS = ROOT / "benchmarks" / "results.json"
 CHANGED_SHARE = 0.01
+CORPORA = ("mixed", "html", "pdf")
+BARE_PARSERS = {"mixed": "markdown-it-py", "html": "BeautifulSoup(html.parser)",
+                "pdf": "pypdfium2 get_text_range"}
 
 
 def main() -> None:
@@ -55,12 +59,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="sizes 100 and 1000, one repeat")
+    parser.add_argument("--corpora", nargs="+", choices=CORPORA, default=list(CORPORA))
     args = parser.parse_args()
     sizes, repeat = ([100, 1000], 1) if args.quick else (args.sizes, args.repeat)
     cores = os.cpu_count() or 1
     results: dict[str, Any] = {"machine": machine(), "repeat": repeat, "cores": cores, "runs": []}
     for n in sizes:
-        for kind in ("mixed", "html"):
+        for kind in args.corpora:
             corpus = make_corpus(n, kind)
             figures = measure(corpus, n, kind, repeat, cores)
             results["runs"].append(figures)
@@ -76,11 +81,26 @@ def machine() -> dict[str, Any]:
 
 
 def make_corpus(n: int, kind: str) -> Path:
+    if kind == "pdf":
+        return make_pdf_corpus(n)
     corpus = WORK / f"corpus-{kind}-{n}"
     if not corpus.is_dir() or len(list(corpus.iterdir())) != n:
         shutil.rmtree(corpus, ignore_errors=True)
         command = [sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(corpus)]
         subprocess.run(command + (["--html-only"] if kind == "html" else []), check=True)
+    return corpus
+
+
+def make_pdf_corpus(n: int) -> Path:
+    """The HTML corpus of size n printed to PDF by ReportLab (ruled tables, running footers)."""
+    from tests.pdf_producers import reportlab_pdf
+
+    corpus = WORK / f"corpus-pdf-{n}"
+    if not corpus.is_dir() or len(list(corpus.iterdir())) != n:
+        shutil.rmtree(corpus, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        for page in sorted(make_corpus(n, "html").iterdir()):
+            (corpus / f"{page.stem}.pdf").write_bytes(reportlab_pdf(page.read_text("utf-8")))
     return corpus
 
 
@@ -117,7 +137,7 @@ def measure(corpus: Path, n: int, kind: str, repeat: int, cores: int) -> dict[st
                                      / seconds_all} if dask else None),
         "stages_seconds": stages,
         "bare_parse_seconds": statistics.median(bare),
-        "bare_parser": "BeautifulSoup(html.parser)" if kind == "html" else "markdown-it-py",
+        "bare_parser": BARE_PARSERS[kind],
         "ratio_full_to_bare": seconds1 / statistics.median(bare),
         "noop_rerun": share(noop, seconds_all),
         "one_percent_rerun": share(changed, seconds_all),
@@ -147,7 +167,9 @@ def change_sources(files: list[Path], attempt: int) -> list[tuple[Path, bytes]]:
     for path in chosen:
         original = path.read_bytes()
         touched.append((path, original))
-        path.write_bytes(original.replace(b"Conclusion", b"Conclusions", 1) + b"\n")
+        # A PDF stays whole with a line after its end; a text changes a word too.
+        changed = original if path.suffix == ".pdf" else original.replace(b"Conclusion", b"Conclusions", 1)
+        path.write_bytes(changed + b"\n")
     return touched
 
 
@@ -169,11 +191,24 @@ for path in sorted(Path(sys.argv[1]).iterdir()):
 """
 
 
+BARE_PDF = """
+import sys
+from pathlib import Path
+import pypdfium2 as pdfium
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    document = pdfium.PdfDocument(path.read_bytes())
+    for index in range(len(document)):
+        document[index].get_textpage().get_text_range()
+"""
+
+
 def bare_parse(files: list[Path], kind: str) -> float:
     """The whole-process bare parse of the same documents, as the run is measured: a Python
-    process that reads them and parses each with markdown-it-py (bs4 for HTML)."""
+    process that reads them and parses each with markdown-it-py (bs4 for HTML), or takes a
+    PDF's text with PDFium."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", BARE_PARSE, str(files[0].parent)], check=True)
+    script = BARE_PDF if kind == "pdf" else BARE_PARSE
+    subprocess.run([sys.executable, "-c", script, str(files[0].parent)], check=True)
     return time.perf_counter() - start
 
 
@@ -185,12 +220,17 @@ def stage_split(files: list[Path]) -> dict[str, float]:
     for path in files:
         t0 = time.perf_counter()
         data = path.read_bytes()
-        decoded = decode(data)
-        fmt = sniff_format(decoded.text, path.suffix)
-        t1 = time.perf_counter()
-        blocks = parse(decoded.text, fmt).blocks
+        if is_pdf(data):  # a PDF's text layer is read in its parse
+            fmt, encoding, t1 = "pdf", "pdf", time.perf_counter()
+            read = pdf.parse(data)
+            blocks, starts = read.parsed.blocks, read.page_starts
+        else:
+            decoded = decode(data)
+            fmt, encoding = sniff_format(decoded.text, path.suffix), decoded.encoding
+            t1 = time.perf_counter()
+            blocks, starts = parse(decoded.text, fmt).blocks, ()
         t2 = time.perf_counter()
-        source = SourceInfo(f"sources/{path.name}", "0" * 64, fmt, decoded.encoding, path.stem, len(data))
+        source = SourceInfo(f"sources/{path.name}", "0" * 64, fmt, encoding, path.stem, len(data), starts)
         normalized = normalize(ParsedDoc(source, tuple(blocks)))
         t3 = time.perf_counter()
         validated = validate(normalized)

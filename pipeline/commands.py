@@ -110,7 +110,7 @@ def _review_inputs(out: Path, manifest: Manifest) -> tuple[list[Any], dict[str, 
         documents.append(DocumentInput(
             entry=entry.model_dump(), records=records,
             errors=[e for e in errors if e["source_path"] == entry.source_path],
-            lines=_source_lines(Path(entry.source_path), entry.source_sha256),
+            pages=_source_pages(Path(entry.source_path), entry.source_sha256),
             change=(changes or {}).get("documents", {}).get(entry.doc_id)))
     return documents, changes
 
@@ -126,16 +126,20 @@ def _document(path: Path, sha256: str) -> dict[str, Any]:
     return body
 
 
-def _source_lines(path: Path, sha256: str) -> list[str] | None:
-    """A source's lines for its review page: only the very bytes the run read (a source
-    changed since, or one the run refused unread, such as a link out of the sources
-    folder, is not shown)."""
-    from pipeline.decode import decode
+def _source_pages(path: Path, sha256: str) -> list[list[str]] | None:
+    """A source's text for its review page, as the run read it: a text's lines, a PDF's
+    pages' lines (the lines its records count); only the very bytes the run read (a source
+    changed since, or one the run refused unread, such as a link out of the sources folder,
+    is not shown)."""
+    from pipeline.decode import decode, is_pdf
     from pipeline.errors import DocumentError
+    from pipeline.parse.pdf import page_texts
 
     try:
         data = path.read_bytes()
-        return decode(data).text.split("\n") if hashlib.sha256(data).hexdigest() == sha256 else None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            return None
+        return page_texts(data) if is_pdf(data) else [decode(data).text.split("\n")]
     except (OSError, DocumentError):
         return None
 

@@ -13,6 +13,7 @@ fails the test. The bad PDFs come from ``tests/bad_pdfs``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -138,3 +139,26 @@ def test_a_run_with_bad_pdfs_writes_the_other_guides_and_fails(tmp_path: Path) -
     errors = (tmp_path / "out" / "errors.csv").read_text("utf-8")
     assert errors.count("\n") == 4  # the header and one row per bad PDF
     assert (tmp_path / "out" / "documents" / "B1676213.json").exists()
+
+
+def test_the_review_site_shows_each_pdf_page_beside_its_records(tmp_path: Path) -> None:
+    """A PDF's review page shows its pages' text (the lines its records count), and every record's
+    link lands on a line of the page it names."""
+    if not DEJAVU.exists():
+        pytest.skip("the DejaVu fonts are not installed")
+    guide = Path("sources/101_tofacitinib_comparative.txt")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "guide.pdf").write_bytes(reportlab_pdf(to_html(guide.read_text("utf-8"), guide.suffix)))
+    out = tmp_path / "out"
+    for command in (["run", "--sources", str(sources)], ["review"]):
+        done = subprocess.run([sys.executable, "-m", "pipeline", *command, "--out", str(out)],
+                              capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    page = next((out / "review" / "docs").glob("*.html")).read_text("utf-8")
+    assert 'id="p1"' in page and 'id="p2"' in page
+    links = set(re.findall(r'href="#(p\d+-L\d+)"', page))
+    assert len(links) > 20
+    anchors = set(re.findall(r'<li id="(p\d+-L\d+)"', page))
+    assert links <= anchors, sorted(links - anchors)[:5]
+    assert any(link.startswith("p2-") for link in links)

@@ -94,6 +94,13 @@ def parse(data: bytes) -> PdfText:
     return PdfText(Parsed(blocks, issues), tuple(starts), tuple(tuple(p.lines) for p in pages))
 
 
+def page_texts(data: bytes) -> list[list[str]]:
+    """Each page's text, line by line, as the reader numbers the lines records give."""
+    import pypdfium2  # noqa: F401 -- loaded once, before the reader's child is forked
+
+    return [list(page.lines) for page in guarded(read_pages, data)]
+
+
 # --- running heads and feet -------------------------------------------------------------
 
 
@@ -266,8 +273,8 @@ def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
     the same font, no marker of its own, the block's left edge, and ``above`` was full."""
     if run.size != above.size or run.bold != above.bold:
         return False
-    if _BULLET.match(run.text) or _NUMBERED.match(run.text):
-        return False
+    if (_BULLET.match(run.text) or _NUMBERED.match(run.text)) and not _broken_word(above.text):
+        return False  # a marker opens an item, unless a word broken at the line's end goes on
     if abs(run.x0 - first.x0) > INDENT_EM * run.size and not (
             (_BULLET.match(first.text) or _NUMBERED.match(first.text)) and run.x0 > first.x0):
         return False  # a new left edge, unless it is the hanging indent of an item's marker
@@ -387,7 +394,7 @@ def _broken_word(text: str) -> str:
     if text[-1:] not in _HYPHENS:
         return ""
     start = len(text) - 1
-    while start > 0 and text[start - 1].isalnum():
+    while start > 0 and not text[start - 1].isspace():
         start -= 1
     return text[start:-1]
 

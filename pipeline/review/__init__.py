@@ -25,7 +25,9 @@ class DocumentInput:
     entry: dict[str, Any]  # manifest entry
     records: dict[str, list[dict[str, Any]]]  # from documents/<doc_id>.json; empty if withheld
     errors: list[dict[str, str]]  # its rows of errors.csv
-    lines: list[str] | None  # the source's lines; None when the bytes are not text
+    # The source's text as the run read it: a text's lines as one page, a PDF's pages each with
+    # its lines; None when it cannot be shown.
+    pages: list[list[str]] | None
     change: dict[str, Any] | None = None  # its entry in changes.json, if the last run changed it
     problems_by_line: dict[int, list[dict[str, str]]] = field(default_factory=dict)
 
@@ -35,7 +37,16 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("pipeline.review", "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["number"] = _number
+    env.globals["place"] = place
     return env
+
+
+def place(page: Any, line: Any) -> str:
+    """Where a record or problem is: "L12", or "p3-L12" on page 3 of a PDF; "" for nowhere.
+    It names the source line's anchor and labels the link to it."""
+    if not line:
+        return ""
+    return f"p{page}-L{line}" if page else f"L{line}"
 
 
 def page_name(entry: dict[str, Any]) -> str:
@@ -67,18 +78,18 @@ def _status(doc: DocumentInput) -> str:
 def _view(doc: DocumentInput) -> dict[str, Any]:
     """What the document page shows, arranged for the template."""
     records = doc.records
-    lines_with_records: dict[int, int] = defaultdict(int)
+    lines_with_records: dict[str, int] = defaultdict(int)
     for stem, rows in records.items():
         if stem in ("documents", "errors"):
             continue
         for row in rows:
-            line = row.get("line") or row.get("line_start")
-            if line:
-                lines_with_records[int(line)] += 1
-    problems: dict[int, list[dict[str, str]]] = defaultdict(list)
+            where = place(row.get("page"), row.get("line") or row.get("line_start"))
+            if where:
+                lines_with_records[where] += 1
+    problems: dict[str, list[dict[str, str]]] = defaultdict(list)
     for error in doc.errors:
         if error.get("line"):
-            problems[int(error["line"])].append(error)
+            problems[place(error.get("page"), error["line"])].append(error)
     cells_by_table: dict[str, list[list[dict[str, Any]]]] = {}
     for cell in records.get("table_cells", []):
         table = cells_by_table.setdefault(cell["table_id"], [])
