@@ -34,9 +34,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from pipeline.blocks import Parsed
-from pipeline.parse import text
-from pipeline.parse.layout import Layout
+from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, Parsed, TableBlock
+from pipeline.parse.headings import mark_headings
+from pipeline.parse.lists import nest_under_labels
 from pipeline.parse.pdf_guard import guarded
 from pipeline.parse.pdf_pages import LINE_END_HYPHENS, TOUCHING_EM, Page, Run, read_pages
 from pipeline.parse.pdf_tables import Cell, Table, find_tables
@@ -48,7 +48,9 @@ MAX_HEADING_CHARS = 160  # the longest titles in the family; a bold paragraph is
 LINE_SPACING_SLACK = 1.3  # a step this much over the body's line spacing parts two blocks
 MIN_LINE_STEP, DEFAULT_LINE_STEP = 0.8, 1.2  # baseline to baseline, in ems
 INDENT_EM = 0.75  # a left edge this far in from the body's is an indent
+SCRIPT_LEADING_EM = 0.5  # a sub- or superscript may add this to its line's height
 
+_HAS_SCRIPT = re.compile(r"<sub>|\^\{")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7*\u2013-]\s+")
@@ -56,7 +58,7 @@ _NO_SPACE_BEFORE = frozenset(")]},;")  # prose never puts a space before these
 MIN_UNSPACED_TOKEN = 24  # characters: a bracket open in a token this long is inside a name
 _SENTENCE_ENDS = frozenset(".!?:;")
 _CLOSING = " )]'\"\u201d\u2019*_"  # what may close a sentence after its stop
-_NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _HYPHENS = frozenset(LINE_END_HYPHENS + "-")
@@ -85,13 +87,8 @@ def parse(data: bytes) -> PdfText:
             for runs, start in zip(_without_running_text(pages), starts, strict=True)]
     bulleted = frozenset(k + start - 1 for page, start in zip(pages, starts, strict=True)
                          for k in page.bulleted)
-    lines, spans = _laid_out(kept, [p.rules for p in pages], bulleted)
-    layout = Layout("\n".join(lines), tuple(spans))
-    parsed = text.parse(layout.text)
-    blocks = tuple(text.to_source_lines(b, layout) for b in parsed.blocks)
-    issues = tuple(replace(i, line=layout.source_span(i.line - 1, i.line)[0]) if i.line else i
-                   for i in parsed.issues)
-    return PdfText(Parsed(blocks, issues), tuple(starts), tuple(tuple(p.lines) for p in pages))
+    blocks = mark_headings(list(nest_under_labels(_read_blocks(kept, [p.rules for p in pages], bulleted))))
+    return PdfText(Parsed(tuple(blocks)), tuple(starts), tuple(tuple(p.lines) for p in pages))
 
 
 def page_texts(data: bytes) -> list[list[str]]:
@@ -135,22 +132,11 @@ class _Block:
     level: int = 0  # a heading's level, an item's depth
 
 
-def _laid_out(pages: list[list[Run]], rules: Sequence[Sequence[float]],
-              bulleted: frozenset[int]) -> tuple[list[str], list[tuple[int, int]]]:
-    """The document one block per line, blank lines between blocks, and each line's document
-    lines (first, last)."""
+def _read_blocks(pages: list[list[Run]], rules: Sequence[Sequence[float]],
+                 bulleted: frozenset[int]) -> list[Block]:
+    """The document's blocks, in reading order, each with its document lines."""
     body = _body(pages)
     words = _word_forms(pages)
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
-
-    def emit(line: str, first: int, last: int) -> None:
-        if out:
-            out.append("")
-            spans.append(spans[-1])
-        out.append(line)
-        spans.append((first, last))
-
     items: list[tuple[int, _Block | Table]] = []
     ends_in_table = False
     for number, runs in enumerate(pages):
@@ -161,26 +147,29 @@ def _laid_out(pages: list[list[Run]], rules: Sequence[Sequence[float]],
     items.sort(key=lambda item: _first_line(item[1]))
     items = _join_continued_tables(_join_continued_blocks(items, bulleted, body))
     headings = _heading_levels([b for _, b in items if isinstance(b, _Block) and b.kind == "heading"])
-    for _, item in items:
-        if isinstance(item, Table):
-            for k, row in enumerate(item.rows):
-                line = "\t".join(_join_lines(cell, words).replace("\t", " ") for cell in row)
-                if k == 0:
-                    emit(line, *item.lines[k])
-                else:
-                    out.append(line)
-                    spans.append(item.lines[k])
-            continue
-        clean = _join_lines([[r] for r in item.runs], words)
-        first, last = item.runs[0].line, item.runs[-1].line
-        if item.kind == "heading":
-            emit("#" * headings[_style(item)] + " " + clean, first, last)
-        elif item.kind == "item":
-            emit("  " * item.level + ("" if _NUMBERED.match(clean) else "- ") + _BULLET.sub("", clean),
-                 first, last)
-        else:
-            emit(clean, first, last)
-    return out, spans
+    return [_table_block(item, words) if isinstance(item, Table) else _text_block(item, words, headings)
+            for _, item in items]
+
+
+def _table_block(table: Table, words: set[str]) -> TableBlock:
+    """A table as the tab-separated reader gives it: the first row the header, every row as
+    wide as the columns (the layout closes each row), each row at its first line."""
+    header, *rows = (tuple(_join_lines(cell, words) for cell in row) for row in table.rows)
+    return TableBlock(header, tuple(rows), tuple(first for first, _ in table.lines[1:]),
+                      table.lines[0][0], table.lines[-1][1], tuple(len(r) for r in rows), closed=True)
+
+
+def _text_block(block: _Block, words: set[str], headings: dict[tuple[float, bool], int]) -> Block:
+    text = _join_lines([[r] for r in block.runs], words)
+    first, last = block.runs[0].line, block.runs[-1].line
+    if block.kind == "heading":
+        return HeadingBlock(text, headings[_style(block)], first, last)
+    if block.kind == "item":
+        number = _NUMBERED.match(text)
+        marker = number or _BULLET.match(text)
+        return ListItemBlock(text[marker.end():] if marker else text, block.level,
+                             int(number.group(1)) if number else None, first, last)
+    return ParagraphBlock(text, first, last)
 
 
 def _first_line(item: _Block | Table) -> int:
@@ -263,7 +252,10 @@ def _line_text(runs: Sequence[Run]) -> str:
 
 def _continues(above: Run, run: Run, first: Run, body: _Body) -> bool:
     """Whether ``run`` goes on with the block whose last line is ``above``, on the line below."""
-    if run.line != above.line + 1 or run.base - above.base > LINE_SPACING_SLACK * body.line_step * run.size:
+    # A line holding a sub- or superscript is taller: the step to the next may grow by its shift.
+    slack = SCRIPT_LEADING_EM if _HAS_SCRIPT.search(above.text) or _HAS_SCRIPT.search(run.text) else 0.0
+    if run.line != above.line + 1 \
+            or run.base - above.base > (LINE_SPACING_SLACK * body.line_step + slack) * run.size:
         return False
     return _goes_on(above, run, first, body)
 

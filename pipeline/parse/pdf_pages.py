@@ -26,6 +26,7 @@ MAX_PAGES = 1000  # a guide runs to tens of pages; a page tree claiming more is 
 MAX_CHARS = 2_000_000  # characters in the whole text layer (a 5 MiB text guide has fewer)
 MAX_PAGE_OBJECTS = 200_000  # drawing objects on one page (a text page has thousands): refused past it
 COLUMN_GAP_EM = 1.0  # a gap this wide (in the font's size) between words is no word space
+WIDE_CHAR_EM = 0.75  # a run wider than this per character holds such a gap somewhere
 RULE_THICKNESS = 3.0  # points: a path this flat and at least RULE_MIN_WIDTH long is a rule
 RULE_MIN_WIDTH = 20.0
 BULLET_MIN, BULLET_MAX = 1.0, 8.0  # points: a drawn list bullet's width and height
@@ -143,17 +144,6 @@ _box = tuple(ctypes.c_double() for _ in range(4))
 _origin = tuple(ctypes.c_double() for _ in range(2))
 
 
-@dataclass(slots=True)
-class _Word:
-    text: str
-    x0: float
-    x1: float
-    base: float
-    size: float
-    bold: bool
-    spaced: bool  # a space character (not one PDFium inferred) stands before it
-
-
 def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
     """The runs of a page's text, line by line (PDFium's lines), left to right."""
     import pypdfium2.raw as raw
@@ -170,8 +160,8 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
     def size_of(index: int) -> float:
         return float(get_size(textpage, index)) * scale
 
-    def bold_of(index: int) -> bool:
-        key = (get_size(textpage, index), get_weight(textpage, index))
+    def bold_of(index: int, font_size: float | None = None) -> bool:
+        key = (get_size(textpage, index) if font_size is None else font_size, get_weight(textpage, index))
         bold = bold_fonts.get(key)
         if bold is None:
             raw.FPDFText_GetFontInfo(textpage, index, name, _FONT_NAME_BYTES, flags)
@@ -182,36 +172,68 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
         get_origin(textpage, index, ox, oy)
         return height - oy.value
 
+    def box(index: int) -> tuple[float, float]:
+        get_box(textpage, index, left, right, bottom, top)
+        return left.value, right.value
+
+    def piece(words: list[tuple[int, int, str, bool]]) -> Iterator[Run]:
+        """Words set side by side with space characters between them: one run, unless its
+        width shows a gap no space makes (then each word's box is read to find it)."""
+        first, last = words[0][0], words[-1][1]
+        x0, x1 = box(first)[0], box(last)[1]
+        x0, x1 = min(x0, x1), max(x0, x1)  # a run set right to left, or a box PDFium got wrong
+        size, base = size_of(first), baseline(first)
+        if x1 - x0 > WIDE_CHAR_EM * size * (last - first + 1):
+            parts = [(*box(a), a, b, text, bold) for a, b, text, bold in words]
+            groups: list[list[tuple[float, float, int, int, str, bool]]] = [[parts[0]]]
+            for part in parts[1:]:
+                if part[0] - groups[-1][-1][1] > COLUMN_GAP_EM * size:
+                    groups.append([])
+                groups[-1].append(part)
+            for group in groups:
+                yield Run(" ".join(g[4] for g in group), group[0][0], group[-1][1],
+                          baseline(group[0][2]), size, all(g[5] for g in group), 0)
+            return
+        yield Run(" ".join(w[2] for w in words), x0, x1, base, size, all(w[3] for w in words), 0)
+
     start = 0
     for brk in (*_LINE_BREAK.finditer(text), None):
         end = brk.start() if brk else len(text)
-        words: list[_Word] = []
         if end > start:
             raw.FPDFText_GetMatrix(textpage, start, matrix)
             scale = abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5
+        words: list[tuple[int, int, str, bool]] = []  # (first, last character, text, bold) of a piece
+        size = 0.0
         for match in _WORD.finditer(text, start, end):
             first, last = match.start(), match.end() - 1
-            get_box(textpage, first, left, right, bottom, top)
-            x0 = left.value
-            get_box(textpage, last, left, right, bottom, top)
             before = first - 1
             spaced = before >= start and text[before] == " " and not is_generated(textpage, before)
-            size, bold, word, base = size_of(first), bold_of(first), match.group(), baseline(first)
-            if last > first and abs(size_of(last) - size) > SCRIPT_SIZE_STEP * size:
-                word, size, base = _scripted(text, first, last, size_of, baseline)
-            words.append(_Word(word, x0, right.value, base, size, bold, spaced))
-        yield from _join_words(words)
+            if words and not spaced and not (_SCRIPT_END.search(words[-1][2]) and  # "IC<sub>50</sub> (nM)"
+                                             box(first)[0] - box(words[-1][1])[1] < COLUMN_GAP_EM * size):
+                yield from piece(words)  # no space character: another text piece (a cell, a column)
+                words = []
+            if not words:
+                size = size_of(first)
+            word, font_size = match.group(), get_size(textpage, first)
+            if font_size * scale != size or size_of(last) != size:
+                word = _scripted(text, first, last, size_of, baseline, size)
+            words.append((first, last, word, bold_of(first, font_size)))
+        if words:
+            yield from piece(words)
         start = brk.end() if brk else end
 
 
 def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
-              baseline: Callable[[int], float]) -> tuple[str, float, float]:
-    """A word set partly smaller and raised or lowered ("IC50" with a subscript 50, "109" with a
-    raised 9) with those parts marked as the inline grammar reads them ("IC<sub>50</sub>",
-    "10^{9}"); and the word's size and baseline, its largest characters'."""
+              baseline: Callable[[int], float], size: float) -> str:
+    """A word set partly smaller and raised or lowered than its run's ``size`` ("IC50" with a
+    subscript 50, "109" with a raised 9) with those parts marked as the inline grammar reads
+    them ("IC<sub>50</sub>", "10^{9}")."""
     sizes = [size_of(k) for k in range(first, last + 1)]
-    size = max(sizes)
-    base = baseline(first + sizes.index(size))
+    size = max(size, *sizes)
+    full = [k for k, s in enumerate(sizes) if s >= (1 - SCRIPT_SIZE_STEP) * size]
+    if not full:
+        return text[first:last + 1]  # all of it smaller: the line decides (``_scripts``)
+    base = baseline(first + full[0])
     pieces: list[tuple[str, str]] = []  # (kind, characters)
     for k, char_size in enumerate(sizes):
         kind = ""
@@ -222,34 +244,11 @@ def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
             pieces[-1] = (kind, pieces[-1][1] + text[first + k])
         else:
             pieces.append((kind, text[first + k]))
-    word = "".join(_script(chars, raised=kind == "sup") if kind else chars for kind, chars in pieces)
-    return word, size, base
+    return "".join(_script(chars, raised=kind == "sup") if kind else chars for kind, chars in pieces)
 
 
 def _script(chars: str, *, raised: bool) -> str:
     return f"^{{{chars}}}" if raised else f"<sub>{chars}</sub>"
-
-
-def _join_words(words: list[_Word]) -> Iterator[Run]:
-    """A line's words as runs: a word joins the run before it unless a gap parts them that no
-    word space makes (no space character between them, or wider than ``COLUMN_GAP_EM``)."""
-    run: list[_Word] = []
-    for word in words:
-        if run:
-            gap = word.x0 - run[-1].x1
-            apart = not word.spaced and not _SCRIPT_END.search(run[-1].text)  # after "IC<sub>50</sub>"
-            if apart or gap > COLUMN_GAP_EM * max(word.size, 1.0) or gap < -word.size:
-                yield _run(run)
-                run = []
-        run.append(word)
-    if run:
-        yield _run(run)
-
-
-def _run(words: list[_Word]) -> Run:
-    first = words[0]
-    return Run(" ".join(w.text for w in words), first.x0, max(w.x1 for w in words), first.base,
-               first.size, all(w.bold for w in words), 0)
 
 
 def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tuple[float, float]]]:

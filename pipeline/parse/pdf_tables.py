@@ -152,6 +152,11 @@ def _fits(band: Sequence[Run], columns: Sequence[tuple[float, float]]) -> bool:
     return True
 
 
+def _nearest(run: Run, columns: Sequence[tuple[float, float]]) -> int:
+    middle = (run.x0 + run.x1) / 2
+    return min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - middle))
+
+
 def _spanned(run: Run, columns: Sequence[tuple[float, float]]) -> list[int]:
     return [k for k, (a, b) in enumerate(columns) if run.x0 < b + GUTTER_SLACK and run.x1 > a - GUTTER_SLACK]
 
@@ -195,7 +200,8 @@ def _table(rows: list[list[Run]], columns: Sequence[tuple[float, float]]) -> Tab
     for row in rows:
         by_column: list[list[Run]] = [[] for _ in columns]
         for run in row:
-            by_column[_spanned(run, columns)[0]].append(run)
+            spanned = _spanned(run, columns) or [_nearest(run, columns)]
+            by_column[spanned[0]].append(run)
         cells.append(tuple(_cell(c) for c in by_column))
         spans.append((min(r.line for r in row), max(r.line for r in row)))
     return Table(tuple(cells), tuple(spans), len(columns))
