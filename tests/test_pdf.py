@@ -162,3 +162,28 @@ def test_the_review_site_shows_each_pdf_page_beside_its_records(tmp_path: Path) 
     anchors = set(re.findall(r'<li id="(p\d+-L\d+)"', page))
     assert links <= anchors, sorted(links - anchors)[:5]
     assert any(link.startswith("p2-") for link in links)
+
+
+def test_after_a_pdf_bomb_the_next_pdf_is_read() -> None:
+    """The reader's child dies on a bomb; the next PDF, in the same process, gets a new one."""
+    if not DEJAVU.exists():
+        pytest.skip("the DejaVu fonts are not installed")
+    guide = Path("sources/101_tofacitinib_comparative.txt")
+    good = reportlab_pdf(to_html(guide.read_text("utf-8"), guide.suffix))
+    bomb = extract(bad_pdfs.CASES["form_recursion"](), "sources/bomb.pdf")
+    assert "needs more than" in bomb.issues[0].message
+    after = extract(good, "sources/guide.pdf")
+    assert after.records.tables and not after.failed
+
+
+def _broken_reader(data: bytes) -> int:
+    raise ValueError(f"a bug on {len(data)} bytes")
+
+
+def test_a_bug_in_the_reader_is_no_bomb() -> None:
+    """An exception in the child that is not a document's error comes back as the pipeline bug it
+    is (the run reports it as an internal error), not as a PDF over budget."""
+    from pipeline.parse.pdf_guard import ReaderError, guarded
+
+    with pytest.raises(ReaderError, match="a bug on 3 bytes"):
+        guarded(_broken_reader, b"pdf")

@@ -1,11 +1,14 @@
-"""A PDF read in a child process held to a memory, CPU and wall-time budget.
+"""PDFs read in a child process held to a memory budget and a deadline.
 
 PDFium parses a page's whole content when the page loads, and a file of a few
 kilobytes can make that take gigabytes or minutes (forms that draw forms,
 millions of nested saves, a compressed stream of a gigabyte); past its memory
 it aborts the process. Nothing can be checked before it parses, so the reading
-runs in a forked child with an address-space limit, a CPU limit and a deadline:
-a PDF over budget is that document's error, never a run's crash or hang. Where
+runs in a forked child with an address-space limit, and each PDF has a
+deadline: a PDF over budget is that document's error, never a run's crash or
+hang. The child reads one PDF after another (forking for each would cost more
+than reading a guide) and is replaced after an accident, and after
+``DOCUMENTS_PER_CHILD`` PDFs so that its memory stays near its start. Where
 ``fork`` is missing (Windows) the reading runs in-process, bounded only by the
 page and character limits of ``pdf_pages``.
 """
@@ -16,60 +19,132 @@ import os
 import pickle
 import select
 import signal
+import struct
+import threading
 import time
+import traceback
 from collections.abc import Callable
-from typing import TypeVar
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from pipeline.errors import DocumentError, Issue
 
-MEMORY_BUDGET = 1 << 30  # bytes the reader may add to the process (a guide's PDF needs ~20 MB)
-CPU_SECONDS = 10  # a guide's PDF reads in well under a second
-WALL_SECONDS = 20  # the deadline, for a reader stalled without using the CPU
+MEMORY_BUDGET = 1 << 30  # bytes the reader may add to its process (a guide's PDF needs ~20 MB)
+WALL_SECONDS = 20  # a guide's PDF reads in well under a second
+DOCUMENTS_PER_CHILD = 200
+_LENGTH = struct.Struct("<Q")
 
 T = TypeVar("T")
 
 
+class ReaderError(RuntimeError):
+    """The reading raised something other than a document's error: a pipeline bug."""
+
+
 def guarded(read: Callable[[bytes], T], data: bytes) -> T:
-    """``read(data)`` in a child process within the budget; its ``DocumentError`` passes through."""
+    """``read(data)`` in the child within the budget; its ``DocumentError`` passes through."""
     if not hasattr(os, "fork"):
         return read(data)
-    receive, send = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: read, send the result or the document's error, leave at once
-        os.close(receive)
+    with _lock:  # one PDF at a time through a child (a Dask worker runs tasks in threads)
+        return _through_child(read, data)
+
+
+def _through_child(read: Callable[[bytes], T], data: bytes) -> T:
+    child = _children.get(read)
+    if child is None or child.owner != os.getpid() or child.served >= DOCUMENTS_PER_CHILD:
+        if child is not None and child.owner == os.getpid():
+            child.stop()
+        child = _children[read] = _start(read)
+    child.served += 1
+    kind, value = child.ask(data)
+    if kind == "ok":
+        result: T = value
+        return result
+    if kind == "error":
+        raise DocumentError(value)
+    if kind == "bug":
+        raise ReaderError(value)
+    del _children[read]
+    raise DocumentError(Issue("parse", "error", f"the PDF needs more than {MEMORY_BUDGET >> 20:,} MB "
+                              f"or {WALL_SECONDS} s to read (a PDF bomb or a damaged file); it was "
+                              "not read"))
+
+
+@dataclass
+class _Child:
+    pid: int
+    owner: int  # the process that started it (a forked worker starts its own)
+    send: int
+    receive: int
+    served: int = 0
+
+    def ask(self, data: bytes) -> tuple[str, Any]:
+        """Send one PDF, wait for its reading: ("ok", result), ("error", issue), ("bug", trace),
+        or ("over", None) when the child died or ran past the deadline (it is then gone)."""
         try:
+            _write(self.send, _LENGTH.pack(len(data)) + data)
+            payload = _read_message(self.receive, time.monotonic() + WALL_SECONDS)
+        except OSError:
+            payload = None
+        if payload is None:
+            self.stop(kill=True)
+            return "over", None
+        kind, value = pickle.loads(payload)
+        return str(kind), value
+
+    def stop(self, *, kill: bool = False) -> None:
+        for fd in (self.send, self.receive):
+            with suppress(OSError):
+                os.close(fd)
+        if kill:
+            with suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+        with suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+_children: dict[Callable[[bytes], Any], _Child] = {}
+_lock = threading.Lock()
+
+
+def _start(read: Callable[[bytes], Any]) -> _Child:
+    requests, request_end = os.pipe()
+    reply_end, replies = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read PDFs until the parent closes the pipe, then leave at once
+        try:
+            os.close(request_end)
+            os.close(reply_end)
             _limit()
-            try:
-                payload = pickle.dumps(("ok", read(data)))
-            except DocumentError as exc:
-                payload = pickle.dumps(("error", exc.issue))
-            with os.fdopen(send, "wb") as out:
-                out.write(payload)
+            _serve(read, requests, replies)
         finally:
             os._exit(0)
-    os.close(send)
-    try:
-        payload = _receive(receive, pid)
-    finally:
-        os.close(receive)
-    if not payload:
-        raise DocumentError(Issue("parse", "error", "the PDF needs more than "
-                                  f"{MEMORY_BUDGET >> 20:,} MB or {CPU_SECONDS} s to read (a PDF bomb "
-                                  "or a damaged file); it was not read"))
-    kind, value = pickle.loads(payload)
-    if kind == "error":
-        assert isinstance(value, Issue)
-        raise DocumentError(value)
-    result: T = value
-    return result
+    os.close(requests)
+    os.close(replies)
+    return _Child(pid, os.getpid(), request_end, reply_end)
+
+
+def _serve(read: Callable[[bytes], Any], requests: int, replies: int) -> None:
+    while True:
+        data = _read_message(requests, None)
+        if data is None:
+            return
+        try:
+            payload = pickle.dumps(("ok", read(data)))
+        except DocumentError as exc:
+            payload = pickle.dumps(("error", exc.issue))
+        except Exception:  # a bug in the reader: the parent reports it as the document's
+            payload = pickle.dumps(("bug", traceback.format_exc()))
+        _write(replies, _LENGTH.pack(len(payload)) + payload)
 
 
 def _limit() -> None:
     import resource  # Unix only, as fork is
 
     resource.setrlimit(resource.RLIMIT_AS, (_address_space() + MEMORY_BUDGET,) * 2)
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
 def _address_space() -> int:
@@ -84,19 +159,30 @@ def _address_space() -> int:
     return 1 << 34  # no /proc (macOS): a generous fixed ceiling
 
 
-def _receive(fd: int, pid: int) -> bytes:
-    """Everything the child sends before the deadline; empty if it died or ran out of time."""
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_message(fd: int, deadline: float | None) -> bytes | None:
+    """One length-prefixed message; None at the end of the pipe or past the deadline."""
+    head = _read_exact(fd, _LENGTH.size, deadline)
+    if head is None:
+        return None
+    return _read_exact(fd, _LENGTH.unpack(head)[0], deadline)
+
+
+def _read_exact(fd: int, size: int, deadline: float | None) -> bytes | None:
     chunks: list[bytes] = []
-    deadline = time.monotonic() + WALL_SECONDS
-    while (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            break
-        chunk = os.read(fd, 1 << 20)
+    while size:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+        chunk = os.read(fd, min(size, 1 << 20))
         if not chunk:
-            _, status = os.waitpid(pid, 0)
-            return b"".join(chunks) if os.WIFEXITED(status) else b""
+            return None
         chunks.append(chunk)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    return b""
+        size -= len(chunk)
+    return b"".join(chunks)
