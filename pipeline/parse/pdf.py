@@ -6,7 +6,7 @@ block per line, the form the text parser reads best (``text.parse``), so every
 parse and normalize rule applies unchanged:
 
 - running heads and feet go: a run at a page's top or bottom edge that repeats at
-  the same place on most pages (digits aside: "3/8"), or a page number alone;
+  the same place on most pages (digits aside: "3/8"), or the page's own number;
 - tables are runs of lines set in two or more columns with empty gutters between
   them (``pdf_tables``); their rows go out tab-separated, as a copied table is;
 - the other lines join into blocks: a line continues the block above when it
@@ -51,7 +51,7 @@ INDENT_EM = 0.75  # a left edge this far in from the body's is an indent
 SCRIPT_LEADING_EM = 0.5  # a sub- or superscript may add this to its line's height
 
 _HAS_SCRIPT = re.compile(r"<sub>|\^\{")
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?(\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7*\u2013-]\s+")
 _NO_SPACE_BEFORE = frozenset(")]},;")  # prose never puts a space before these
@@ -109,8 +109,15 @@ def _without_running_text(pages: Sequence[Page]) -> list[list[Run]]:
         seen.update({_place(r) for r in page.runs if r.line in lines})
     least = max(2, MIN_REPEAT_SHARE * len(pages))
     return [[r for r in page.runs
-             if r.line not in lines or not (seen[_place(r)] >= least or _PAGE_NUMBER.match(r.text))]
+             if r.line not in lines or not (seen[_place(r)] >= least or _page_number(r.text, page.number))]
             for page, lines in zip(pages, edge, strict=True)]
+
+
+def _page_number(text: str, number: int) -> bool:
+    """A page's own number, alone or as "3/8", "Page 3", "3 of 8" (a number in a table's row
+    at the top of a page is no page number)."""
+    match = _PAGE_NUMBER.match(text)
+    return match is not None and int(match.group(1)) == number
 
 
 def _edge_lines(page: Page) -> set[int]:
@@ -360,11 +367,12 @@ def _word_forms(pages: list[list[Run]]) -> set[str]:
 
 def _join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
     """Lines of one block or cell as one line of text: a word broken at a line's end joined."""
-    out = ""
+    right = max((r.x1 for line in lines for r in line), default=0.0)
+    out, cut, previous = "", False, ""
     for line in lines:
         piece = _line_text(line).translate(_LIGATURES)
         if not out:
-            out = piece
+            out, cut, previous = piece, _cut_at_edge(line, right), piece
             continue
         head = _broken_word(out)
         if head and piece[:1].isalnum():
@@ -372,13 +380,28 @@ def _join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
             rest = tail.group(0) if tail else ""
             joined = bool(rest) and (head + rest).lower() in words and f"{head}-{rest}".lower() not in words
             out = out[:-1] + ("" if joined else "-") + piece
-        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out):
+        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out) \
+                or (cut and (_long_token(previous) or (_long_token(piece) and _cut_at_edge(line, right)))):
             out += piece  # the line broke inside a word that holds no space (an address, a name)
         else:
             out += " " + piece
+        cut, previous = _cut_at_edge(line, right), piece
     for mark in LINE_END_HYPHENS:
         out = out.replace(mark, "-" if mark != "\u00ad" else "")
     return out
+
+
+def _cut_at_edge(line: Sequence[Run], right: float) -> bool:
+    """Whether a line runs to the block's right edge within two characters: where a producer cuts
+    a word too long for a line (a long address or name), the line is full."""
+    last = line[-1]
+    return right - last.x1 < 2 * (last.x1 - last.x0) / max(len(last.text), 1)
+
+
+def _long_token(text: str) -> bool:
+    """Text that is one unspaced token too long for a word, not ended by a stop or a colon: what
+    a producer cuts at a line's end."""
+    return " " not in text and len(text) >= MIN_UNSPACED_TOKEN and text[-1] not in _SENTENCE_ENDS | {","}
 
 
 def _broken_word(text: str) -> str:
