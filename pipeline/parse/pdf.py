@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 
 from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, Parsed, TableBlock
@@ -83,7 +83,7 @@ def parse(data: bytes) -> PdfText:
     for page in pages:
         starts.append(first)
         first += len(page.lines)
-    kept = [[replace(r, line=r.line + start - 1) for r in runs]
+    kept = [[r._replace(line=r.line + start - 1) for r in runs]
             for runs, start in zip(_without_running_text(pages), starts, strict=True)]
     bulleted = frozenset(k + start - 1 for page, start in zip(pages, starts, strict=True)
                          for k in page.bulleted)

@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import inf
+from typing import NamedTuple
 
 from pipeline.errors import DocumentError, Issue
 
@@ -48,9 +49,9 @@ _SCRIPT_END = re.compile(r"(?:\}|</sub>)$")
 _SHOWN_HYPHENS = str.maketrans("\ufffe\x02", "--")
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
-    """Words set side by side on one line of a page: a line of prose, a table cell's line."""
+class Run(NamedTuple):
+    """Words set side by side on one line of a page: a line of prose, a table cell's line (a
+    tuple: thousands a document, made in the reader's child and sent to the parent)."""
 
     text: str
     x0: float  # left edge, points from the page's left
@@ -215,9 +216,11 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
             if not words:
                 size = size_of(first)
             word, font_size = match.group(), get_size(textpage, first)
-            if font_size * scale != size or size_of(last) != size:
+            if font_size * scale != size or (last > first and get_size(textpage, last) * scale != size):
                 word = _scripted(text, first, last, size_of, baseline, size)
-            words.append((first, last, word, bold_of(first, font_size)))
+            key = (font_size, get_weight(textpage, first))
+            bold = bold_fonts.get(key)
+            words.append((first, last, word, bold_of(first, font_size) if bold is None else bold))
         if words:
             yield from piece(words)
         start = brk.end() if brk else end
