@@ -519,7 +519,11 @@ class _Builder:
             return f"<i>{inner}</i>"
         if name in _MONO:
             return f'<font face="{self.styles.fonts.mono}">{inner}</font>'
-        return inner  # a, span, sup, sub, abbr, mark, small, ...: the text as it reads
+        if name == "sup":  # raised and smaller, as a browser sets it
+            return f"<super>{inner}</super>"
+        if name == "sub":
+            return f"<sub>{inner}</sub>"
+        return inner  # a, span, abbr, mark, small, ...: the text as it reads
 
 
 def _skipped(tag: Tag) -> bool:

@@ -15,8 +15,9 @@ parse and normalize rule applies unchanged:
   broke it), as the text layout reader decides for a hard-wrapped dump;
 - a block set in a larger font than the body, or in bold, and short, is a
   heading; its level is the rank of its font among the headings' fonts;
-- a block indented from the body's left edge, or opened by a bullet character or
-  a number, is a list item, its depth the rank of its indent;
+- a block opened by a drawn bullet (a small disc or square left of its first line),
+  a bullet character or a number is a list item, its depth the rank of its indent
+  (an indent alone makes no item: figures and quotes are indented too);
 - words broken at a line's end are joined (the hyphen kept when the document
   writes the word with one elsewhere, or when PDFium cannot tell), ligatures
   are written out.
@@ -272,15 +273,18 @@ def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
     the same font, no marker of its own, the block's left edge, and ``above`` was full."""
     if run.size != above.size or run.bold != above.bold:
         return False
-    if (_BULLET.match(run.text) or _NUMBERED.match(run.text)) and not _broken_word(above.text):
-        return False  # a marker opens an item, unless a word broken at the line's end goes on
-    if abs(run.x0 - first.x0) > INDENT_EM * run.size and not (
-            (_BULLET.match(first.text) or _NUMBERED.match(first.text)) and run.x0 > first.x0):
-        return False  # a new left edge, unless it is the hanging indent of an item's marker
     word = run.text.split(" ", 1)[0]
     char_width = (run.x1 - run.x0) / max(len(run.text), 1)
-    if body.right - above.x1 < (len(word) + 1) * char_width:
-        return True  # the next word would not have fit: the wrapper broke the line
+    full = body.right - above.x1 < (len(word) + 1) * char_width  # the next word would not have fit
+    hanging = bool(_BULLET.match(first.text) or _NUMBERED.match(first.text)) and run.x0 > first.x0
+    if (_BULLET.match(run.text) or _NUMBERED.match(run.text)) and not _broken_word(above.text) \
+            and not (hanging and full and run.x0 > first.x0 + INDENT_EM / 2 * run.size):
+        return False  # a marker opens an item, unless the line goes on a broken word or a full
+        # line at the hanging indent of the item's own marker ("- PubMed" wrapped off a title)
+    if abs(run.x0 - first.x0) > INDENT_EM * run.size and not hanging:
+        return False  # a new left edge, unless it is the hanging indent of an item's marker
+    if full:
+        return True  # the wrapper broke the line
     # A right edge is an estimate (ragged text, a narrower frame); a sentence that goes on in
     # lower case or with a number after a line that does not end one is wrapped all the same.
     return (word[:1].islower() or word[:1].isdigit()) and not _ends_sentence(above.text)
@@ -293,8 +297,7 @@ def _classify(block: _Block, body: _Body, bulleted: bool) -> None:
     if (larger or first.bold) and not bulleted and chars <= MAX_HEADING_CHARS \
             and not _BULLET.match(first.text):
         block.kind = "heading"
-    elif (bulleted or _BULLET.match(first.text) or _NUMBERED.match(first.text)
-          or first.x0 > body.left + INDENT_EM * first.size):
+    elif bulleted or _BULLET.match(first.text) or _NUMBERED.match(first.text):
         block.kind = "item"
 
 

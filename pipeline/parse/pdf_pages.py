@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import inf
@@ -99,6 +100,11 @@ def read_pages(data: bytes) -> list[Page]:
         document.close()
 
 
+def _char(code: int) -> str:
+    """A character index's text: one character for every index, so that positions line up."""
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
 def _open_error(exc: Exception) -> str:
     import pypdfium2.raw as raw
 
@@ -132,6 +138,8 @@ def _read_page(document: object, index: int, chars_left: int) -> Page:
                 raise DocumentError(Issue("parse", "error", f"the PDF's text runs past {MAX_CHARS:,} "
                                           f"characters (at page {index + 1}); it was not read"))
             text = textpage.get_text_range(0, count) if count > 0 else ""
+            if len(text) != count:  # a character beyond the 16-bit plane: one per index instead
+                text = "".join(_char(raw.FPDFText_GetUnicode(textpage.raw, k)) for k in range(count))
             runs = list(_runs(textpage.raw, text, height))
         finally:
             textpage.close()
@@ -156,9 +164,12 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
     get_size, get_weight, is_generated = raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight, \
         raw.FPDFText_IsGenerated
     bold_fonts: dict[tuple[float, int], bool] = {}  # (font size, weight) -> whether its font is bold
-    scale = 1.0  # the text matrix's scale, read once per line (producers scale a line, not a word)
 
     def size_of(index: int) -> float:
+        """The size as drawn: the font's size through the text matrix (Chromium sets some text
+        in a 1-point font scaled up)."""
+        raw.FPDFText_GetMatrix(textpage, index, matrix)
+        scale: float = abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5
         return float(get_size(textpage, index)) * scale
 
     def bold_of(index: int, font_size: float | None = None) -> bool:
@@ -200,11 +211,8 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
     start = 0
     for brk in (*_LINE_BREAK.finditer(text), None):
         end = brk.start() if brk else len(text)
-        if end > start:
-            raw.FPDFText_GetMatrix(textpage, start, matrix)
-            scale = abs(matrix.c * matrix.b - matrix.a * matrix.d) ** 0.5
         words: list[tuple[int, int, str, bool]] = []  # (first, last character, text, bold) of a piece
-        size = 0.0
+        size, piece_font = 0.0, 0.0
         for match in _WORD.finditer(text, start, end):
             first, last = match.start(), match.end() - 1
             before = first - 1
@@ -213,10 +221,12 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
                                              box(first)[0] - box(words[-1][1])[1] < COLUMN_GAP_EM * size):
                 yield from piece(words)  # no space character: another text piece (a cell, a column)
                 words = []
-            if not words:
-                size = size_of(first)
             word, font_size = match.group(), get_size(textpage, first)
-            if font_size * scale != size or (last > first and get_size(textpage, last) * scale != size):
+            if not words:
+                size, piece_font = size_of(first), font_size
+            # A font size other than the piece's (the font's own, before the matrix: one call) marks
+            # a sub- or superscript, or a change of font the drawn sizes then tell apart.
+            if font_size != piece_font or (last > first and get_size(textpage, last) != piece_font):
                 word = _scripted(text, first, last, size_of, baseline, size)
             key = (font_size, get_weight(textpage, first))
             bold = bold_fonts.get(key)
@@ -228,11 +238,12 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
 
 def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
               baseline: Callable[[int], float], size: float) -> str:
-    """A word set partly smaller and raised or lowered than its run's ``size`` ("IC50" with a
-    subscript 50, "109" with a raised 9) with those parts marked as the inline grammar reads
-    them ("IC<sub>50</sub>", "10^{9}")."""
+    """A word set partly smaller and raised or lowered ("IC50" with a subscript 50, "109" with a
+    raised 9) with those parts marked as the inline grammar reads them ("IC<sub>50</sub>",
+    "10^{9}"); ``size`` is its run's, the word's own is its commonest."""
     sizes = [size_of(k) for k in range(first, last + 1)]
-    size = max(size, *sizes)
+    counts = Counter(sizes)  # the word's own size is its commonest (the larger one on a tie)
+    size = max(counts, key=lambda s: (counts[s], s))
     full = [k for k, s in enumerate(sizes) if s >= (1 - SCRIPT_SIZE_STEP) * size]
     if not full:
         return text[first:last + 1]  # all of it smaller: the line decides (``_scripts``)
