@@ -72,7 +72,6 @@ class PdfText:
 
     parsed: Parsed
     page_starts: tuple[int, ...]  # the document line of each page's first line (1-based)
-    pages: tuple[tuple[str, ...], ...]  # each page's text, line by line
 
 
 def parse(data: bytes) -> PdfText:
@@ -83,20 +82,20 @@ def parse(data: bytes) -> PdfText:
     starts, first = [], 1
     for page in pages:
         starts.append(first)
-        first += len(page.lines)
+        first += page.line_count
     kept = [[r._replace(line=r.line + start - 1) for r in runs]
             for runs, start in zip(_without_running_text(pages), starts, strict=True)]
     bulleted = frozenset(k + start - 1 for page, start in zip(pages, starts, strict=True)
                          for k in page.bulleted)
     blocks = mark_headings(list(nest_under_labels(_read_blocks(kept, [p.rules for p in pages], bulleted))))
-    return PdfText(Parsed(tuple(blocks)), tuple(starts), tuple(tuple(p.lines) for p in pages))
+    return PdfText(Parsed(tuple(blocks)), tuple(starts))
 
 
 def page_texts(data: bytes) -> list[list[str]]:
     """Each page's text, line by line, as the reader numbers the lines records give."""
     import pypdfium2  # noqa: F401 -- loaded once, before the reader's child is forked
 
-    return [list(page.lines) for page in guarded(read_pages, data)]
+    return [page.lines() for page in guarded(read_pages, data)]
 
 
 # --- running heads and feet -------------------------------------------------------------
@@ -122,7 +121,7 @@ def _page_number(text: str, number: int) -> bool:
 
 
 def _edge_lines(page: Page) -> set[int]:
-    n = len(page.lines)
+    n = page.line_count
     return {k for k in (*range(1, EDGE_LINES + 1), *range(n - EDGE_LINES + 1, n + 1)) if 1 <= k <= n}
 
 

@@ -70,8 +70,15 @@ class Page:
     height: float
     runs: tuple[Run, ...]
     rules: tuple[float, ...]  # y (from the top) of each horizontal ruling line
-    lines: tuple[str, ...]  # the page's text, line by line, runs on a line joined by tabs
+    line_count: int
     bulleted: frozenset[int]  # lines opened by a drawn list bullet (a disc or square, not a character)
+
+    def lines(self) -> list[str]:
+        """The page's text, line by line, the runs on a line joined by tabs (as records count them)."""
+        lines: list[list[str]] = [[] for _ in range(self.line_count)]
+        for run in self.runs:
+            lines[run.line - 1].append(run.text)
+        return ["\t".join(line).translate(_SHOWN_HYPHENS) for line in lines]
 
 
 def read_pages(data: bytes) -> list[Page]:
@@ -333,7 +340,6 @@ def _numbered(number: int, width: float, height: float, runs: list[Run],
         else:
             lines.append([run])
     numbered: list[Run] = []
-    texts: list[str] = []
     bulleted: set[int] = set()
     for k, line in enumerate(lines, start=1):
         line = _scripts(sorted(line, key=lambda r: r.x0))
@@ -341,10 +347,9 @@ def _numbered(number: int, width: float, height: float, runs: list[Run],
                 and line[1].x0 - line[0].x1 <= BULLET_GAP_EM * line[1].size:  # "•" set apart from its text
             line[:2] = [Run(f"{line[0].text} {line[1].text}", line[0].x0, line[1].x1, line[1].base,
                             line[1].size, line[1].bold, 0)]
-        numbered.extend(Run(r.text, r.x0, r.x1, r.base, r.size, r.bold, k) for r in line)
-        texts.append("\t".join(r.text for r in line).translate(_SHOWN_HYPHENS))
+        numbered.extend(r._replace(line=k) for r in line)
         first = line[0]
         beside = marks[bisect_left(marks, (first.base - first.size,)):bisect_right(marks, (first.base, inf))]
         if any(0 <= first.x0 - x <= BULLET_GAP_EM * first.size for _, x in beside):
             bulleted.add(k)
-    return Page(number, width, height, tuple(numbered), rules, tuple(texts), frozenset(bulleted))
+    return Page(number, width, height, tuple(numbered), rules, len(lines), frozenset(bulleted))
