@@ -39,7 +39,7 @@ from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, 
 from pipeline.parse.headings import mark_headings
 from pipeline.parse.lists import nest_under_labels
 from pipeline.parse.pdf_guard import guarded
-from pipeline.parse.pdf_pages import LINE_END_HYPHENS, TOUCHING_EM, Page, Run, read_pages
+from pipeline.parse.pdf_pages import LINE_END_HYPHENS, TOUCHING_EM, Page, Run, by_line, read_pages
 from pipeline.parse.pdf_tables import Cell, Table, find_tables
 
 MIN_REPEAT_SHARE = 0.5  # a run on this share of the pages, at the same place, is a running head
@@ -219,13 +219,7 @@ def _body(pages: list[list[Run]]) -> _Body:
 
 def _blocks(runs: list[Run], body: _Body, bulleted: frozenset[int]) -> list[_Block]:
     """The page's lines outside tables joined into blocks (see the module's reasons)."""
-    lines: list[list[Run]] = []
-    for run in runs:
-        if lines and lines[-1][0].line == run.line:
-            lines[-1].append(run)
-        else:
-            lines.append([run])
-    merged = [_merge(line) for line in lines]
+    merged = [_merge(line) for line in by_line(runs)]
     blocks: list[_Block] = []
     for run in merged:
         if blocks and run.line not in bulleted and _continues(blocks[-1].runs[-1], run,

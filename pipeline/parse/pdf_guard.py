@@ -15,6 +15,7 @@ page and character limits of ``pdf_pages``.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import select
@@ -145,6 +146,7 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (_address_space() + MEMORY_BUDGET,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a bomb's abort is the expected end of this child, not a crash to dump
 
 
 def _address_space() -> int:

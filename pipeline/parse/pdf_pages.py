@@ -17,7 +17,7 @@ import ctypes
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from math import inf
 from typing import NamedTuple
@@ -79,6 +79,17 @@ class Page:
         for run in self.runs:
             lines[run.line - 1].append(run.text)
         return ["\t".join(line).translate(_SHOWN_HYPHENS) for line in lines]
+
+
+def by_line(runs: Sequence[Run]) -> list[list[Run]]:
+    """Runs in reading order grouped by the line they are on."""
+    lines: list[list[Run]] = []
+    for run in runs:
+        if lines and lines[-1][0].line == run.line:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return lines
 
 
 def read_pages(data: bytes) -> list[Page]:

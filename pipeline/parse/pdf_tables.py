@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.parse.pdf_pages import Run
+from pipeline.parse.pdf_pages import Run, by_line
 
 MIN_COLUMNS = 2
 MIN_ROWS_WITH_COLUMNS = 2  # lines holding several runs; one such line is a line of prose
@@ -38,7 +38,7 @@ def find_tables(runs: Sequence[Run], line_step: float, rules: Sequence[float] = 
                 continued: bool = False) -> tuple[list[Table], list[Run]]:
     """The tables among a page's runs, and the runs outside them. ``continued``: the page
     before ended in a table, so one row at the top of this page is a table (its last row)."""
-    lines = _bands(_lines(runs))
+    lines = _bands(by_line(runs))
     tables: list[Table] = []
     rest: list[Run] = []
     i = 0
@@ -52,16 +52,6 @@ def find_tables(runs: Sequence[Run], line_step: float, rules: Sequence[float] = 
         table, i = found
         tables.append(table)
     return tables, rest
-
-
-def _lines(runs: Sequence[Run]) -> list[list[Run]]:
-    lines: list[list[Run]] = []
-    for run in runs:
-        if lines and lines[-1][0].line == run.line:
-            lines[-1].append(run)
-        else:
-            lines.append([run])
-    return lines
 
 
 def _bands(lines: list[list[Run]]) -> list[list[Run]]:
