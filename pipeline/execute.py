@@ -84,9 +84,11 @@ class LocalPool:
         if self.jobs > 1 and len(todo) >= MIN_PARALLEL_TASKS:
             with ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent,
                                      initargs=(os.getpid(),)) as pool:
-                yield from pool.map(extract_source, todo, chunksize=CHUNK)
+                batches = (todo[k:k + CHUNK] for k in range(0, len(todo), CHUNK))
+                for batch in pool.map(extract_batch, batches):
+                    yield from batch
         else:
-            yield from map(extract_source, todo)
+            yield from extract_in_order(todo)
 
 
 def execute(todo: Sequence[Source], executor: Executor) -> Iterator[Extracted]:
@@ -95,8 +97,28 @@ def execute(todo: Sequence[Source], executor: Executor) -> Iterator[Extracted]:
 
 
 def extract_batch(batch: Sequence[Source]) -> list[Extracted]:
-    """A batch of sources through the stages, in order: what a remote worker is given."""
-    return [extract_source(source) for source in batch]
+    """A batch of sources through the stages, in order: what a worker is given."""
+    return list(extract_in_order(batch))
+
+
+def extract_in_order(todo: Sequence[Source]) -> Iterator[Extracted]:
+    """Sources through the stages one after another, in order. A PDF's text is read in the
+    PDF reader's child process, so the next source, when it is a PDF, is handed to that child
+    before the one at hand is extracted: the two overlap on two cores."""
+    from pipeline.decode import is_pdf
+    from pipeline.parse.pdf_guard import read_ahead
+    from pipeline.parse.pdf_pages import read_pages
+
+    def read(k: int) -> bytes | Extracted | None:
+        data = _read(todo[k]) if k < len(todo) else None
+        if isinstance(data, bytes) and is_pdf(data):
+            read_ahead(read_pages, data)  # the child starts on it at once
+        return data
+
+    upcoming = read(0)
+    for k, source in enumerate(todo):
+        current, upcoming = upcoming, read(k + 1)
+        yield current if isinstance(current, Extracted) else _extract(source, current)
 
 
 def die_with_parent(parent: int) -> None:
@@ -126,19 +148,31 @@ def _watch_parent(parent: int) -> None:
 
 def extract_source(source: Source) -> Extracted:
     """One source through the stages; a refused or vanished file, or a bug, is its error."""
-    from pipeline.extract import extract, refused  # the stages load in the worker only
+    data = _read(source)
+    return data if isinstance(data, Extracted) else _extract(source, data)
 
-    if gc.get_threshold()[0] < GC_YOUNG_THRESHOLD:  # wherever the stages run: pool, Dask, here
-        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+def _read(source: Source) -> bytes | Extracted | None:
+    """A source's bytes as the plan hashed them, or what a source that cannot be read gives."""
+    from pipeline.extract import refused  # the stages load in the worker only
+
     if source.refusal is not None:
         return _extracted(refused(source.source_path, source.refusal, source.sha256, source.size))
     try:
-        data = source.read()  # the bytes the plan hashed, or an error: never a FIFO's wait
+        return source.read()  # the bytes the plan hashed, or an error: never a FIFO's wait
     except SourceChanged as exc:
         return _extracted(refused(source.source_path, exc.issue))
     except OSError as exc:
         issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")
         return _extracted(refused(source.source_path, issue))
+
+
+def _extract(source: Source, data: bytes | None) -> Extracted:
+    from pipeline.extract import extract, refused
+
+    assert data is not None
+    if gc.get_threshold()[0] < GC_YOUNG_THRESHOLD:  # wherever the stages run: pool, Dask, here
+        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     try:
         return _extracted(extract(data, source.source_path))
     except Exception as exc:  # a pipeline bug: say so loudly, keep the run going

@@ -8,7 +8,9 @@ runs in a forked child with an address-space limit, and each PDF has a
 deadline: a PDF over budget is that document's error, never a run's crash or
 hang. The child reads one PDF after another (forking for each would cost more
 than reading a guide) and is replaced after an accident, and after
-``DOCUMENTS_PER_CHILD`` PDFs so that its memory stays near its start. Where
+``DOCUMENTS_PER_CHILD`` PDFs so that its memory stays near its start. The run
+hands it the next PDF before it finishes the document at hand (``read_ahead``),
+so that reading one and normalizing the other overlap. Where
 ``fork`` is missing (Windows) the reading runs in-process, bounded only by the
 page and character limits of ``pdf_pages``.
 """
@@ -24,9 +26,10 @@ import struct
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pipeline.errors import DocumentError, Issue
@@ -34,6 +37,7 @@ from pipeline.errors import DocumentError, Issue
 MEMORY_BUDGET = 1 << 30  # bytes the reader may add to its process (a guide's PDF needs ~20 MB)
 WALL_SECONDS = 20  # a guide's PDF reads in well under a second
 DOCUMENTS_PER_CHILD = 200
+READ_AHEAD = 2  # PDFs a child may hold at once: the one asked for and the next
 _LENGTH = struct.Struct("<Q")
 
 T = TypeVar("T")
@@ -44,21 +48,19 @@ class ReaderError(RuntimeError):
 
 
 def guarded(read: Callable[[bytes], T], data: bytes) -> T:
-    """``read(data)`` in the child within the budget; its ``DocumentError`` passes through."""
+    """``read(data)`` in the child within the budget; its ``DocumentError`` passes through.
+    When ``read_ahead`` gave the child these very bytes, their reading is already under way."""
     if not hasattr(os, "fork"):
         return read(data)
-    with _lock:  # one PDF at a time through a child (a Dask worker runs tasks in threads)
-        return _through_child(read, data)
-
-
-def _through_child(read: Callable[[bytes], T], data: bytes) -> T:
-    child = _children.get(read)
-    if child is None or child.owner != os.getpid() or child.served >= DOCUMENTS_PER_CHILD:
-        if child is not None and child.owner == os.getpid():
-            child.stop()
-        child = _children[read] = _start(read)
-    child.served += 1
-    kind, value = child.ask(data)
+    with _lock:  # one caller at a time talks to a child (a Dask worker runs tasks in threads)
+        child = _child(read)
+        ahead = bool(child.waiting) and child.waiting[0] is data
+        if not ahead:
+            child.drain()
+            child.send(data)
+        kind, value = child.reply()
+        if kind == "over" and ahead:  # the child may have died of a PDF sent after this one
+            kind, value = _child(read).ask(data)
     if kind == "ok":
         result: T = value
         return result
@@ -66,39 +68,87 @@ def _through_child(read: Callable[[bytes], T], data: bytes) -> T:
         raise DocumentError(value)
     if kind == "bug":
         raise ReaderError(value)
-    del _children[read]
     raise DocumentError(Issue("parse", "error", f"the PDF needs more than {MEMORY_BUDGET >> 20:,} MB "
                               f"or {WALL_SECONDS} s to read (a PDF bomb or a damaged file); it was "
                               "not read"))
+
+
+def read_ahead(read: Callable[[bytes], Any], data: bytes) -> None:
+    """Give the child the next PDF now: it reads it while this process finishes the document
+    before (the run extracts one document after another; two processes overlap)."""
+    if hasattr(os, "fork"):
+        with _lock:
+            child = _child(read)
+            if len(child.waiting) < READ_AHEAD:
+                child.send(data)
+
+
+def _child(read: Callable[[bytes], Any]) -> _Child:
+    """The child for ``read`` in this process: started when there is none, replaced when it died
+    or has served its share."""
+    child = _children.get(read)
+    if child is not None and child.owner == os.getpid() and child.alive \
+            and child.served < DOCUMENTS_PER_CHILD:
+        return child
+    if child is not None and child.owner == os.getpid():
+        child.stop(kill=not child.alive)
+    child = _children[read] = _start(read)
+    return child
 
 
 @dataclass
 class _Child:
     pid: int
     owner: int  # the process that started it (a forked worker starts its own)
-    send: int
-    receive: int
+    send_fd: int
+    receive_fd: int
     served: int = 0
+    alive: bool = True
+    waiting: deque[bytes] = field(default_factory=deque)  # sent, reply not read yet, in order
+    writer: threading.Thread | None = None
 
-    def ask(self, data: bytes) -> tuple[str, Any]:
-        """Send one PDF, wait for its reading: ("ok", result), ("error", issue), ("bug", trace),
+    def send(self, data: bytes) -> None:
+        """Queue one PDF for the child without waiting: a thread writes it, so that the pipe
+        filling up never blocks this process while the child writes a reply."""
+        if self.writer is not None:
+            self.writer.join()  # requests go down the pipe in the order they were given
+        self.writer = threading.Thread(target=_write_quietly,
+                                       args=(self.send_fd, _LENGTH.pack(len(data)) + data), daemon=True)
+        self.writer.start()
+        self.waiting.append(data)
+        self.served += 1
+
+    def reply(self) -> tuple[str, Any]:
+        """The reading of the oldest PDF sent: ("ok", result), ("error", issue), ("bug", trace),
         or ("over", None) when the child died or ran past the deadline (it is then gone)."""
+        self.waiting.popleft()
         try:
-            _write(self.send, _LENGTH.pack(len(data)) + data)
-            payload = _read_message(self.receive, time.monotonic() + WALL_SECONDS)
+            payload = _read_message(self.receive_fd, time.monotonic() + WALL_SECONDS)
         except OSError:
             payload = None
         if payload is None:
-            self.stop(kill=True)
+            self.alive = False
+            self.waiting.clear()
             return "over", None
         kind, value = pickle.loads(payload)
         return str(kind), value
 
+    def ask(self, data: bytes) -> tuple[str, Any]:
+        self.send(data)
+        return self.reply()
+
+    def drain(self) -> None:
+        """Read and drop the replies still owed (a PDF read ahead that was not asked for)."""
+        while self.waiting and self.alive:
+            self.reply()
+
     def stop(self, *, kill: bool = False) -> None:
-        for fd in (self.send, self.receive):
+        if self.writer is not None and not kill:
+            self.writer.join()
+        for fd in (self.send_fd, self.receive_fd):
             with suppress(OSError):
                 os.close(fd)
-        if kill:
+        if kill or not self.alive:
             with suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
         with suppress(ChildProcessError):
@@ -159,6 +209,12 @@ def _address_space() -> int:
     except OSError:
         pass
     return 1 << 34  # no /proc (macOS): a generous fixed ceiling
+
+
+def _write_quietly(fd: int, data: bytes) -> None:
+    """A request's bytes down the pipe; a child that died meanwhile is found by its reply."""
+    with suppress(OSError):
+        _write(fd, data)
 
 
 def _write(fd: int, data: bytes) -> None:
