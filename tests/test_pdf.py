@@ -187,3 +187,28 @@ def test_a_bug_in_the_reader_is_no_bomb() -> None:
 
     with pytest.raises(ReaderError, match="a bug on 3 bytes"):
         guarded(_broken_reader, b"pdf")
+
+
+def test_pdfs_read_ahead_give_their_own_records_and_a_bomb_only_its_own_error(tmp_path: Path) -> None:
+    """The run hands the reader's child the next PDF before it extracts the one at hand: each
+    PDF still gets its own records, and a bomb between two guides fails alone."""
+    import hashlib
+
+    from pipeline.execute import extract_in_order
+    from pipeline.plan import Source
+
+    if not DEJAVU.exists():
+        pytest.skip("the DejaVu fonts are not installed")
+    guides = [Path("sources/101_tofacitinib_comparative.txt"),
+              Path("sources/106_testosterone_13c3_evidence_cards.txt")]
+    files = []
+    for k, data in enumerate([reportlab_pdf(to_html(guides[0].read_text("utf-8"), ".txt")),
+                              bad_pdfs.CASES["form_recursion"](),
+                              reportlab_pdf(to_html(guides[1].read_text("utf-8"), ".txt"))]):
+        path = tmp_path / f"{k}.pdf"
+        path.write_bytes(data)
+        files.append(Source(path, f"sources/{k}.pdf", hashlib.sha256(data).hexdigest(), len(data)))
+    first, bomb, last = extract_in_order(files)
+    assert [first.doc_id, last.doc_id] == ["B1676213", "B13722590"]
+    assert not any(i.severity == "error" for i in first.issues + last.issues)
+    assert [i.message[:25] for i in bomb.issues] == ["the PDF needs more than 1"]

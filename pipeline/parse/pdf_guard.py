@@ -38,6 +38,7 @@ MEMORY_BUDGET = 1 << 30  # bytes the reader may add to its process (a guide's PD
 WALL_SECONDS = 20  # a guide's PDF reads in well under a second
 DOCUMENTS_PER_CHILD = 200
 READ_AHEAD = 2  # PDFs a child may hold at once: the one asked for and the next
+PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 _LENGTH = struct.Struct("<Q")
 
 T = TypeVar("T")
@@ -54,13 +55,14 @@ def guarded(read: Callable[[bytes], T], data: bytes) -> T:
         return read(data)
     with _lock:  # one caller at a time talks to a child (a Dask worker runs tasks in threads)
         child = _child(read)
-        ahead = bool(child.waiting) and child.waiting[0] is data
-        if not ahead:
-            child.drain()
-            child.send(data)
-        kind, value = child.reply()
-        if kind == "over" and ahead:  # the child may have died of a PDF sent after this one
-            kind, value = _child(read).ask(data)
+        kind, value = child.early_reply(data)
+        if not kind:
+            ahead = any(sent is data for sent in child.waiting)
+            if not ahead:
+                child.send(data)
+            kind, value = child.reply_for(data)
+            if kind == "over" and ahead:  # the child may have died of a PDF sent after this one
+                kind, value = _child(read).ask(data)
     if kind == "ok":
         result: T = value
         return result
@@ -88,7 +90,7 @@ def _child(read: Callable[[bytes], Any]) -> _Child:
     or has served its share."""
     child = _children.get(read)
     if child is not None and child.owner == os.getpid() and child.alive \
-            and child.served < DOCUMENTS_PER_CHILD:
+            and (child.served < DOCUMENTS_PER_CHILD or child.waiting):
         return child
     if child is not None and child.owner == os.getpid():
         child.stop(kill=not child.alive)
@@ -104,43 +106,59 @@ class _Child:
     receive_fd: int
     served: int = 0
     alive: bool = True
+    pipe_bytes: int = 1 << 16  # what each pipe holds
     waiting: deque[bytes] = field(default_factory=deque)  # sent, reply not read yet, in order
+    early: list[tuple[bytes, bytes]] = field(default_factory=list)  # replies read before their turn
     writer: threading.Thread | None = None
 
     def send(self, data: bytes) -> None:
-        """Queue one PDF for the child without waiting: a thread writes it, so that the pipe
-        filling up never blocks this process while the child writes a reply."""
+        """Queue one PDF for the child without waiting on it. The child takes a request whole
+        before it reads it, so one that fits the pipe is written at once; a larger one goes
+        from a thread, so that a full pipe never blocks this process while the child writes."""
+        message = _LENGTH.pack(len(data)) + data
         if self.writer is not None:
             self.writer.join()  # requests go down the pipe in the order they were given
-        self.writer = threading.Thread(target=_write_quietly,
-                                       args=(self.send_fd, _LENGTH.pack(len(data)) + data), daemon=True)
-        self.writer.start()
+            self.writer = None
+        if len(message) <= self.pipe_bytes // 2:
+            _write_quietly(self.send_fd, message)
+        else:
+            self.writer = threading.Thread(target=_write_quietly, args=(self.send_fd, message), daemon=True)
+            self.writer.start()
         self.waiting.append(data)
         self.served += 1
 
-    def reply(self) -> tuple[str, Any]:
-        """The reading of the oldest PDF sent: ("ok", result), ("error", issue), ("bug", trace),
-        or ("over", None) when the child died or ran past the deadline (it is then gone)."""
-        self.waiting.popleft()
-        try:
-            payload = _read_message(self.receive_fd, time.monotonic() + WALL_SECONDS)
-        except OSError:
-            payload = None
-        if payload is None:
-            self.alive = False
-            self.waiting.clear()
-            return "over", None
-        kind, value = pickle.loads(payload)
-        return str(kind), value
+    def reply_for(self, data: bytes) -> tuple[str, Any]:
+        """The reading of ``data``, sent before: ("ok", result), ("error", issue), ("bug",
+        trace), or ("over", None) when the child died or ran past the deadline (it is then
+        gone). Replies to PDFs sent before it are read first and kept for their turn."""
+        while True:
+            sent = self.waiting.popleft()
+            try:
+                payload = _read_message(self.receive_fd, time.monotonic() + WALL_SECONDS)
+            except OSError:
+                payload = None
+            if payload is None:
+                self.alive = False
+                self.waiting.clear()
+                return "over", None
+            if sent is data:
+                kind, value = pickle.loads(payload)
+                return str(kind), value
+            self.early.append((sent, payload))  # read ahead, asked for later (or never)
+            del self.early[:-READ_AHEAD]
 
     def ask(self, data: bytes) -> tuple[str, Any]:
         self.send(data)
-        return self.reply()
+        return self.reply_for(data)
 
-    def drain(self) -> None:
-        """Read and drop the replies still owed (a PDF read ahead that was not asked for)."""
-        while self.waiting and self.alive:
-            self.reply()
+    def early_reply(self, data: bytes) -> tuple[str, Any]:
+        """The reply to ``data`` if it was read before its turn, else ("", None)."""
+        for k, (sent, payload) in enumerate(self.early):
+            if sent is data:
+                del self.early[k]
+                kind, value = pickle.loads(payload)
+                return str(kind), value
+        return "", None
 
     def stop(self, *, kill: bool = False) -> None:
         if self.writer is not None and not kill:
@@ -173,7 +191,19 @@ def _start(read: Callable[[bytes], Any]) -> _Child:
             os._exit(0)
     os.close(requests)
     os.close(replies)
-    return _Child(pid, os.getpid(), request_end, reply_end)
+    return _Child(pid, os.getpid(), request_end, reply_end, pipe_bytes=min(_widen(request_end),
+                                                                           _widen(reply_end)))
+
+
+def _widen(fd: int) -> int:
+    """Let a pipe hold a guide's PDF or its reading whole (Linux; elsewhere its default), so that
+    neither side waits for the other to read: the child goes on to the next PDF at once."""
+    try:
+        import fcntl
+
+        return int(fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES))
+    except (ImportError, AttributeError, OSError):
+        return 1 << 16
 
 
 def _serve(read: Callable[[bytes], Any], requests: int, replies: int) -> None:
