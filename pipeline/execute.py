@@ -97,21 +97,23 @@ def execute(todo: Sequence[Source], executor: Executor) -> Iterator[Extracted]:
 
 
 def extract_batch(batch: Sequence[Source]) -> list[Extracted]:
-    """A batch of sources through the stages, in order: what a worker is given."""
-    return list(extract_in_order(batch))
+    """A batch of sources through the stages, in order: what a worker is given. Workers keep
+    the cores busy already, so they do not read PDFs ahead."""
+    return list(extract_in_order(batch, ahead=False))
 
 
-def extract_in_order(todo: Sequence[Source]) -> Iterator[Extracted]:
+def extract_in_order(todo: Sequence[Source], *, ahead: bool = True) -> Iterator[Extracted]:
     """Sources through the stages one after another, in order. A PDF's text is read in the
-    PDF reader's child process, so the next source, when it is a PDF, is handed to that child
-    before the one at hand is extracted: the two overlap on two cores."""
+    PDF reader's child process, so (``ahead``) the next source, when it is a PDF, is handed to
+    that child before the one at hand is extracted: one run process and the child overlap on
+    two cores."""
     from pipeline.decode import is_pdf
     from pipeline.parse.pdf_guard import read_ahead
     from pipeline.parse.pdf_pages import read_pages
 
     def read(k: int) -> bytes | Extracted | None:
         data = _read(todo[k]) if k < len(todo) else None
-        if isinstance(data, bytes) and is_pdf(data):
+        if ahead and isinstance(data, bytes) and is_pdf(data):
             read_ahead(read_pages, data)  # the child starts on it at once
         return data
 
