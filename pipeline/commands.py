@@ -134,13 +134,14 @@ def _source_pages(path: Path, sha256: str) -> list[list[str]] | None:
     from pipeline.decode import decode, is_pdf
     from pipeline.errors import DocumentError
     from pipeline.parse.pdf import page_texts
+    from pipeline.parse.pdf_guard import ReaderError
 
     try:
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha256:
             return None
         return page_texts(data) if is_pdf(data) else [decode(data).text.split("\n")]
-    except (OSError, DocumentError):
+    except (OSError, DocumentError, ReaderError):
         return None
 
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -212,3 +213,54 @@ def test_pdfs_read_ahead_give_their_own_records_and_a_bomb_only_its_own_error(tm
     assert [first.doc_id, last.doc_id] == ["B1676213", "B13722590"]
     assert not any(i.severity == "error" for i in first.issues + last.issues)
     assert [i.message[:25] for i in bomb.issues] == ["the PDF needs more than 1"]
+
+
+def _canvas_pdf(pages: Sequence[Sequence[tuple[int, int, str]]], size: float = 10) -> bytes:
+    """A PDF drawn word by word with ReportLab's canvas (as a word processor writes one):
+    each page a list of (x, y from the top, text)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(612, 792), invariant=1)
+    for items in pages:
+        page.setFont("Helvetica", size)
+        for x, y, text in items:
+            page.drawString(x, 792 - y, text)
+        page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def test_a_table_set_without_padding_keeps_one_row_per_line() -> None:
+    """Rows a line apart, as a word processor sets a borderless table: no step tells a row from a
+    wrapped cell, so each line is a row (not one row holding the whole table)."""
+    prose = [(72, 72, "Product specification"), (72, 100, "The lot below was released after testing.")]
+    rows = [("Property", "Value"), ("Molecular weight", "312.4 g/mol"), ("Purity", "99.2%"),
+            ("Melting point", "212 °C"), ("Solubility", "25 mg/mL in DMSO")]
+    table = [(x, 130 + 12 * k, cell) for k, row in enumerate(rows)
+             for x, cell in zip((72, 300), row, strict=True)]
+    doc = extract(_canvas_pdf([prose + table]), "sources/spec.pdf")
+    assert [(t.n_rows, t.n_cols) for t in doc.records.tables] == [(4, 2)]
+    purity = next(c for c in doc.records.table_cells if c.row_label == "Purity" and c.col_index == 1)
+    assert (purity.value, purity.unit) == (99.2, "%")
+
+
+def test_a_table_over_pages_keeps_its_header_and_rows() -> None:
+    """A table that fills three pages, its header repeated at the top of each and no running
+    head: the header at the same place on every page is no running head (it sits on the body,
+    not apart from it), and the repeated header rows are dropped."""
+    pages = []
+    for page in range(3):
+        items = [(72, 60, "Compound"), (250, 60, "IC50 (nM)"), (400, 60, "Lot")]
+        items += [(x, 75 + 13 * k, text) for k in range(40)
+                  for x, text in zip((72, 250, 400), (f"Compound {page * 40 + k + 1}",
+                                                      f"{(page * 40 + k) * 0.5 + 1:.1f}", f"L{k % 7}"),
+                                     strict=True)]
+        pages.append(items)
+    doc = extract(_canvas_pdf(pages), "sources/long.pdf")
+    tables = doc.records.tables
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(120, 3)]
+    labels = {c.column_label for c in doc.records.table_cells}
+    assert labels == {"Compound", "IC50 (nM)", "Lot"}

@@ -1,23 +1,25 @@
-"""A PDF guide to blocks: its text layer laid out again as the text parser reads a dump.
+"""A PDF guide to blocks: its text layer's geometry read back into the block vocabulary.
 
 A PDF holds no blocks, only words placed on pages (``pdf_pages``). The blocks are
-recovered from the geometry by evidence, per document, and written out one
-block per line, the form the text parser reads best (``text.parse``), so every
-parse and normalize rule applies unchanged:
+recovered from the geometry by evidence, per document, and made directly as the
+other parsers make them; the rules every parser shares (``nest_under_labels``,
+``mark_headings``) then run, so every normalize rule applies unchanged:
 
-- running heads and feet go: a run at a page's top or bottom edge that repeats at
-  the same place on most pages (digits aside: "3/8"), or the page's own number;
+- running heads and feet go: a run on a page's first or last lines, set apart from
+  the body by more than a line's spacing, that repeats at the same place on most
+  pages (digits aside: "3/8"), or that is the page's own number;
 - tables are runs of lines set in two or more columns with empty gutters between
-  them (``pdf_tables``); their rows go out tab-separated, as a copied table is;
+  them (``pdf_tables``); they become table blocks as the tab-separated reader
+  gives them;
 - the other lines join into blocks: a line continues the block above when it
   follows at the body's line spacing, in the same font and at the same left edge,
   and the line above was full (the next word would not have fit: the wrapper
   broke it), as the text layout reader decides for a hard-wrapped dump;
 - a block set in a larger font than the body, or in bold, and short, is a
   heading; its level is the rank of its font among the headings' fonts;
-- a block opened by a drawn bullet (a small disc or square left of its first line),
-  a bullet character or a number is a list item, its depth the rank of its indent
-  (an indent alone makes no item: figures and quotes are indented too);
+- a block opened by a drawn bullet, a bullet character or a number is a list
+  item, its depth the rank of its indent (an indent alone makes no item: figures
+  and quotes are indented too);
 - words broken at a line's end are joined (the hyphen kept when the document
   writes the word with one elsewhere, or when PDFium cannot tell), ligatures
   are written out.
@@ -44,11 +46,13 @@ from pipeline.parse.pdf_tables import Cell, Table, find_tables
 
 MIN_REPEAT_SHARE = 0.5  # a run on this share of the pages, at the same place, is a running head
 EDGE_LINES = 2  # running heads and feet sit on a page's first or last lines
+MARGIN_GAP_EM = 1.5  # ... with more than a line's spacing (1.1-1.3 em) between them and the body
 HEADING_SIZE_RATIO = 1.05  # a font this much larger than the body's sets a heading
 MAX_HEADING_CHARS = 160  # the longest titles in the family; a bold paragraph is no heading
 LINE_SPACING_SLACK = 1.3  # a step this much over the body's line spacing parts two blocks
 MIN_LINE_STEP, DEFAULT_LINE_STEP = 0.8, 1.2  # baseline to baseline, in ems
 INDENT_EM = 0.75  # a left edge this far in from the body's is an indent
+FIRST_LINE_INDENT_EM = 3.0  # a paragraph's first line may start this far in (LaTeX: 1.5 em)
 SCRIPT_LEADING_EM = 0.5  # a sub- or superscript may add this to its line's height
 
 _HAS_SCRIPT = re.compile(r"<sub>|\^\{")
@@ -56,6 +60,7 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", 
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7*\u2013-]\s+")
 _NO_SPACE_BEFORE = frozenset(")]},;")  # prose never puts a space before these
+MAX_TOKEN_LOOKBACK = 512  # characters: no address or name runs longer (bounds each look back)
 MIN_UNSPACED_TOKEN = 24  # characters: a bracket open in a token this long is inside a name
 _SENTENCE_ENDS = frozenset(".!?:;")
 _CLOSING = " )]'\"\u201d\u2019*_"  # what may close a sentence after its stop
@@ -103,7 +108,7 @@ def page_texts(data: bytes) -> list[list[str]]:
 
 def _without_running_text(pages: Sequence[Page]) -> list[list[Run]]:
     """Each page's runs without its running heads, feet and page numbers."""
-    edge = [_edge_lines(p) for p in pages]
+    edge = [_margin_lines(p) for p in pages]
     seen: Counter[tuple[str, int]] = Counter()
     for page, lines in zip(pages, edge, strict=True):
         seen.update({_place(r) for r in page.runs if r.line in lines})
@@ -114,15 +119,23 @@ def _without_running_text(pages: Sequence[Page]) -> list[list[Run]]:
 
 
 def _page_number(text: str, number: int) -> bool:
-    """A page's own number, alone or as "3/8", "Page 3", "3 of 8" (a number in a table's row
-    at the top of a page is no page number)."""
+    """A page's own number, alone or as "3/8", "Page 3", "3 of 8" (on a margin line only)."""
     match = _PAGE_NUMBER.match(text)
     return match is not None and int(match.group(1)) == number
 
 
-def _edge_lines(page: Page) -> set[int]:
-    n = page.line_count
-    return {k for k in (*range(1, EDGE_LINES + 1), *range(n - EDGE_LINES + 1, n + 1)) if 1 <= k <= n}
+def _margin_lines(page: Page) -> set[int]:
+    """The page's first and last lines that stand apart from the body by more than a line's
+    spacing: where running heads and feet sit (a table's header row at the top of a page, or
+    its last row at the bottom, is no such line)."""
+    lines = [line[0] for line in by_line(sorted(page.runs, key=lambda r: r.line))]
+    found: set[int] = set()
+    for edge in (lines, lines[::-1]):
+        for k in range(min(EDGE_LINES, len(edge) - 1)):
+            if abs(edge[k + 1].base - edge[k].base) > MARGIN_GAP_EM * edge[k].size:
+                found.update(r.line for r in edge[:k + 1])  # these lines, then a gap, then the body
+                break
+    return found
 
 
 def _place(run: Run) -> tuple[str, int]:
@@ -223,7 +236,7 @@ def _blocks(runs: list[Run], body: _Body, bulleted: frozenset[int]) -> list[_Blo
     blocks: list[_Block] = []
     for run in merged:
         if blocks and run.line not in bulleted and _continues(blocks[-1].runs[-1], run,
-                                                              blocks[-1].runs[0], body):
+                                                              _left_edge(blocks[-1].runs), body):
             blocks[-1].runs.append(run)
         else:
             blocks.append(_Block([run]))
@@ -261,6 +274,12 @@ def _continues(above: Run, run: Run, first: Run, body: _Body) -> bool:
     return _goes_on(above, run, first, body)
 
 
+def _left_edge(runs: list[Run]) -> Run:
+    """The line that sets a block's left edge: its first, or its second when the first was
+    indented (a paragraph's first-line indent)."""
+    return runs[1] if len(runs) > 1 and runs[1].x0 < runs[0].x0 else runs[0]
+
+
 def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
     """Whether ``run``, on a line after ``above``, reads as more of the block that ``first`` opens:
     the same font, no marker of its own, the block's left edge, and ``above`` was full."""
@@ -274,8 +293,11 @@ def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
             and not (hanging and full and run.x0 > first.x0 + INDENT_EM / 2 * run.size):
         return False  # a marker opens an item, unless the line goes on a broken word or a full
         # line at the hanging indent of the item's own marker ("- PubMed" wrapped off a title)
-    if abs(run.x0 - first.x0) > INDENT_EM * run.size and not hanging:
-        return False  # a new left edge, unless it is the hanging indent of an item's marker
+    indented = above is first and 0 < first.x0 - run.x0 <= FIRST_LINE_INDENT_EM * run.size \
+        and not (_BULLET.match(first.text) or _NUMBERED.match(first.text))
+    if abs(run.x0 - first.x0) > INDENT_EM * run.size and not (hanging or indented):
+        return False  # a new left edge, unless the hanging indent of an item's marker, or the
+        # paragraph's first line was the one indented (LaTeX, word processors)
     if full:
         return True  # the wrapper broke the line
     # A right edge is an estimate (ragged text, a narrower frame); a sentence that goes on in
@@ -324,7 +346,7 @@ def _join_continued_blocks(items: list[tuple[int, _Block | Table]], bulleted: fr
         if (isinstance(item, _Block) and isinstance(before, _Block) and page != out[-1][0]
                 and item.kind != "heading" and before.kind != "heading"
                 and item.runs[0].line not in bulleted
-                and _goes_on(before.runs[-1], item.runs[0], before.runs[0], body)):
+                and _goes_on(before.runs[-1], item.runs[0], _left_edge(before.runs), body)):
             before.runs.extend(item.runs)
             out[-1] = (page, before)
             continue
@@ -415,7 +437,7 @@ def _inside_long_token(text: str) -> bool:
     ("[https://host/pa") or a systematic name ("N-(2,2,2-trifl"). Such a token holds no space,
     so a producer that cuts it at a line's end cut one word; a phrase in brackets ("(see") is
     short before its first space."""
-    token = text[text.rfind(" ") + 1:]
+    token = text[text.rfind(" ", max(0, len(text) - MAX_TOKEN_LOOKBACK)) + 1:][-MAX_TOKEN_LOOKBACK:]
     opened = max(token.rfind(c) for c in "[(<")
     if opened < 0 or any(c in token[opened:] for c in "])>"):
         return False

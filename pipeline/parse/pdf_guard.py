@@ -17,12 +17,15 @@ page and character limits of ``pdf_pages``.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import faulthandler
 import os
 import pickle
 import select
 import signal
 import struct
+import sys
 import threading
 import time
 import traceback
@@ -38,6 +41,7 @@ MEMORY_BUDGET = 1 << 30  # bytes the reader may add to its process (a guide's PD
 WALL_SECONDS = 20  # a guide's PDF reads in well under a second
 DOCUMENTS_PER_CHILD = 200
 READ_AHEAD = 2  # PDFs a child may hold at once: the one asked for and the next
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 _LENGTH = struct.Struct("<Q")
 
@@ -55,14 +59,18 @@ def guarded(read: Callable[[bytes], T], data: bytes) -> T:
         return read(data)
     with _lock:  # one caller at a time talks to a child (a Dask worker runs tasks in threads)
         child = _child(read)
-        kind, value = child.early_reply(data)
-        if not kind:
-            ahead = any(sent is data for sent in child.waiting)
-            if not ahead:
-                child.send(data)
-            kind, value = child.reply_for(data)
-            if kind == "over" and ahead:  # the child may have died of a PDF sent after this one
-                kind, value = _child(read).ask(data)
+        try:
+            kind, value = child.early_reply(data)
+            if not kind:
+                ahead = any(sent is data for sent in child.waiting)
+                if not ahead:
+                    child.send(data)
+                kind, value = child.reply_for(data)
+                if kind == "over" and ahead:  # the child may have died of a PDF sent after this one
+                    kind, value = _child(read).ask(data)
+        except BaseException:  # interrupted between a request and its reply: the pipe is out of step
+            _children[read].alive = False
+            raise
     if kind == "ok":
         result: T = value
         return result
@@ -93,7 +101,7 @@ def _child(read: Callable[[bytes], Any]) -> _Child:
             and (child.served < DOCUMENTS_PER_CHILD or child.waiting):
         return child
     if child is not None and child.owner == os.getpid():
-        child.stop(kill=not child.alive)
+        child.stop()
     child = _children[read] = _start(read)
     return child
 
@@ -160,15 +168,14 @@ class _Child:
                 return str(kind), value
         return "", None
 
-    def stop(self, *, kill: bool = False) -> None:
-        if self.writer is not None and not kill:
-            self.writer.join()
+    def stop(self) -> None:
+        """End the child. It is killed, not asked: a process forked since (a pool's worker) may
+        hold its request pipe open, so it would never see the pipe close."""
         for fd in (self.send_fd, self.receive_fd):
             with suppress(OSError):
                 os.close(fd)
-        if kill or not self.alive:
-            with suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
+        with suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
         with suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
 
@@ -215,6 +222,8 @@ def _serve(read: Callable[[bytes], Any], requests: int, replies: int) -> None:
             payload = pickle.dumps(("ok", read(data)))
         except DocumentError as exc:
             payload = pickle.dumps(("error", exc.issue))
+        except MemoryError:  # the address-space budget, met in Python rather than in PDFium
+            os._exit(1)
         except Exception:  # a bug in the reader: the parent reports it as the document's
             payload = pickle.dumps(("bug", traceback.format_exc()))
         _write(replies, _LENGTH.pack(len(payload)) + payload)
@@ -226,6 +235,9 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (_address_space() + MEMORY_BUDGET,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if sys.platform.startswith("linux"):  # end with the parent, however it ends (a slow bomb too)
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     faulthandler.disable()  # a bomb's abort is the expected end of this child, not a crash to dump
 
 

@@ -1,14 +1,15 @@
 """A PDF's text layer as positioned runs of words, page by page, read by PDFium.
 
-PDFium (through pypdfium2) gives a page's characters in reading order, with the
+PDFium (through pypdfium2) gives a page's characters in content order, with the
 line breaks and word gaps it infers marked as generated characters, and each
-character's box, baseline and font. This module asks it for one box per word
-(not per character: the cost stays near a bare text extraction) and groups a
-line's words into runs: the words one text piece set side by side. A run ends
-where the producer left a gap without a space character (two table cells, two
-columns) or a gap no word space is as wide as. Horizontal ruling lines are kept
-too: a ruled table's row borders. Everything a PDF can do to stall or exhaust
-the reader is bounded here, before the expensive step.
+character's box, baseline and font. This module groups a line's words into runs
+(words set with space characters between them; a run ends where the producer left
+a gap without a space character, two table cells or columns, or one no word space
+is as wide as) and reads each run's two ends once, not every character's box, so
+the cost stays near a bare text extraction. The runs are then put on lines, top
+to bottom and left to right: one column of text a page (a two-column page reads
+across). Horizontal ruling lines and drawn bullets are kept too. Everything a PDF
+can do to stall or exhaust the reader is bounded here, before the expensive step.
 """
 
 from __future__ import annotations
@@ -195,7 +196,9 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
         bold = bold_fonts.get(key)
         if bold is None:
             raw.FPDFText_GetFontInfo(textpage, index, name, _FONT_NAME_BYTES, flags)
-            bold = bold_fonts[key] = key[1] >= BOLD_WEIGHT or _BOLD_NAME.search(name.value) is not None
+            bold = key[1] >= BOLD_WEIGHT or _BOLD_NAME.search(name.value) is not None
+            if key[1] > 0:  # a font without a weight (the standard 14 say 0) is told by its name
+                bold_fonts[key] = bold
         return bold
 
     def baseline(index: int) -> float:
@@ -246,9 +249,8 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
             # a sub- or superscript, or a change of font the drawn sizes then tell apart.
             if font_size != piece_font or (last > first and get_size(textpage, last) != piece_font):
                 word = _scripted(text, first, last, size_of, baseline, size)
-            key = (font_size, get_weight(textpage, first))
-            bold = bold_fonts.get(key)
-            words.append((first, last, word, bold_of(first, font_size) if bold is None else bold))
+            known = bold_fonts.get((font_size, get_weight(textpage, first)))
+            words.append((first, last, word, bold_of(first, font_size) if known is None else known))
         if words:
             yield from piece(words)
         start = brk.end() if brk else end

@@ -12,8 +12,12 @@ new row. The first row is the header.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from math import inf
 
 from pipeline.parse.pdf_pages import Run, by_line
 
@@ -22,6 +26,7 @@ MIN_ROWS_WITH_COLUMNS = 2  # lines holding several runs; one such line is a line
 MAX_LINES_BETWEEN = 3  # wrapped lines of one cell between two lines of several cells
 GUTTER_SLACK = 0.5  # points: runs this close are in one column
 ROW_STEP_SLACK = 1.1  # a step up to this many body line spacings is the same cell's next line
+UNPADDED_SHARE = 0.9  # of the steps between a table's lines at a line's spacing: no padding
 ASCENT, DESCENT = 0.75, 0.25  # a line's height above and below its baseline, in its font's size
 
 Cell = tuple[tuple[Run, ...], ...]  # a cell's lines, each its runs left to right
@@ -87,8 +92,9 @@ def _table_at(lines: list[list[Run]], i: int, line_step: float, rules: Sequence[
         if len(band) >= MIN_COLUMNS:
             if below and not _fits(band, columns):
                 break  # another table, or prose set in pieces
+            columns = _widened(columns, band) if below else _columns(band)
             below.extend(band)
-            columns, last_multi = _columns(below), k
+            last_multi = k
         elif len(_spanned(band[0], columns)) > 1:
             break  # a line of prose crosses the gutters: the table ended above it
         k += 1
@@ -106,6 +112,22 @@ def _table_at(lines: list[list[Run]], i: int, line_step: float, rules: Sequence[
     return _table(rows, _apart(_columns([r for line in body for r in line]), rows)), end
 
 
+def _widened(columns: list[tuple[float, float]], runs: Sequence[Run]) -> list[tuple[float, float]]:
+    """``columns`` with ``runs`` merged in, as ``_columns`` of all of them would give: each run
+    widens the columns it touches into one, found by bisection (no re-sort per row)."""
+    for run in runs:
+        low = bisect_left(columns, (run.x0 - GUTTER_SLACK, -inf))
+        if low > 0 and columns[low - 1][1] + GUTTER_SLACK >= run.x0:
+            low -= 1
+        high = low
+        while high < len(columns) and columns[high][0] <= run.x1 + GUTTER_SLACK:
+            high += 1
+        touched = columns[low:high]
+        merged = (min([run.x0, *(a for a, _ in touched)]), max([run.x1, *(b for _, b in touched)]))
+        columns[low:high] = [merged]
+    return columns
+
+
 def _columns(runs: Sequence[Run]) -> list[tuple[float, float]]:
     """Column extents: the runs' extents merged where they overlap; gutters lie between."""
     merged: list[list[float]] = []
@@ -118,17 +140,24 @@ def _columns(runs: Sequence[Run]) -> list[tuple[float, float]]:
 
 
 def _apart(columns: list[tuple[float, float]], rows: Sequence[Sequence[Run]]) -> list[tuple[float, float]]:
-    """Columns with two neighbours joined where no row has text in both: a header centred over
-    a column of short left-set cells does not overlap them, yet it is one column."""
-    used = [{k for r in row for k in _spanned(r, columns)} for row in rows]
-    k = 0
-    while k + 1 < len(columns):
-        if not any(k in u and k + 1 in u for u in used):
-            columns[k: k + 2] = [(columns[k][0], columns[k + 1][1])]
-            used = [{c - 1 if c > k else c for c in u} for u in used]
+    """Columns with neighbours joined where no row has text in both: a header centred over a
+    column of short left-set cells does not overlap them, yet it is one column. One pass, left
+    to right: a column joins the one before unless a row fills both."""
+    users: list[set[int]] = [set() for _ in columns]  # the rows with text in each column
+    for k, row in enumerate(rows):
+        for run in row:
+            for index in _spanned(run, columns):
+                users[index].add(k)
+    joined: list[tuple[float, float]] = []
+    together: set[int] = set()
+    for column, rows_in in zip(columns, users, strict=True):
+        if joined and not (together & rows_in):
+            joined[-1] = (joined[-1][0], column[1])
+            together |= rows_in
         else:
-            k += 1
-    return columns
+            joined.append(column)
+            together = set(rows_in)
+    return joined
 
 
 def _fits(band: Sequence[Run], columns: Sequence[tuple[float, float]]) -> bool:
@@ -160,13 +189,14 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
     """The table's runs grouped into rows (see the module's reasons)."""
     runs = [r for line in lines for r in line]
     top, bottom = min(r.base - r.size for r in runs), max(r.base for r in runs)
-    inside = [y for y in rules if top < y < bottom]
+    inside = sorted(y for y in rules if top < y < bottom)
     if inside:
         rows: dict[int, list[Run]] = {}
         for run in runs:
-            rows.setdefault(sum(y < run.base for y in inside), []).append(run)
+            rows.setdefault(bisect_left(inside, run.base), []).append(run)
         return [rows[k] for k in sorted(rows)]
     bands: list[list[Run]] = []
+    grouped: list[list[Run]]
     band_bottom = 0.0
     for run in sorted(runs, key=lambda r: r.base - ASCENT * r.size):
         if bands and run.base - ASCENT * run.size < band_bottom - 0.1 * run.size:
@@ -175,10 +205,25 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
             bands.append([run])
             band_bottom = 0.0
         band_bottom = max(band_bottom, run.base + DESCENT * run.size)
-    grouped: list[list[Run]] = []
-    for band in bands:
-        if grouped and _step(grouped[-1], band) <= ROW_STEP_SLACK * line_step * band[0].size:
-            grouped[-1].extend(band)
+    steps = [min(r.base for r in below) - max(r.base for r in above) for above, below in pairwise(bands)]
+    close = ROW_STEP_SLACK * line_step * bands[0][0].size
+    body_steps = steps[1:]  # the header may stand apart from its rows
+    if body_steps and sum(step <= close for step in body_steps) >= UNPADDED_SHARE * len(body_steps):
+        # (Nearly) every line follows at a line's spacing: a table set without padding, where no
+        # step tells a row from a wrapped cell. Every line is a row, but one that leaves the
+        # first column empty goes on the row above.
+        first_column = min(r.x0 for r in runs) + GUTTER_SLACK
+        grouped = []
+        for band in bands:
+            if grouped and all(r.x0 > first_column for r in band):
+                grouped[-1].extend(band)
+            else:
+                grouped.append(band)
+        return grouped
+    grouped = []
+    for band, step in zip(bands, [math.inf, *steps], strict=True):
+        if grouped and step <= ROW_STEP_SLACK * line_step * band[0].size:
+            grouped[-1].extend(band)  # the next line of the same cells
         else:
             grouped.append(band)
     return grouped
