@@ -339,14 +339,19 @@ def _heading_levels(headings: list[_Block]) -> dict[tuple[float, bool], int]:
 
 def _join_continued_blocks(items: list[tuple[int, _Block | Table]], bulleted: frozenset[int],
                            body: _Body) -> list[tuple[int, _Block | Table]]:
-    """A block that ends one page full and goes on at the top of the next is one block."""
+    """A block that ends one page full and goes on at the top of the next is one block, when the
+    text says so too: a page break gives no line spacing to go by, and a line that fills the
+    page's last line (a heading set as a paragraph) may end its block. So the break must fall
+    inside a sentence: the line above ends none, and the line below goes on in lower case, with
+    a number, or after a word broken by a hyphen or a comma."""
     out: list[tuple[int, _Block | Table]] = []
     for page, item in items:
         before = out[-1][1] if out else None
         if (isinstance(item, _Block) and isinstance(before, _Block) and page != out[-1][0]
                 and item.kind != "heading" and before.kind != "heading"
                 and item.runs[0].line not in bulleted
-                and _goes_on(before.runs[-1], item.runs[0], _left_edge(before.runs), body)):
+                and _goes_on(before.runs[-1], item.runs[0], _left_edge(before.runs), body)
+                and _mid_sentence(before.runs[-1].text, item.runs[0].text)):
             before.runs.extend(item.runs)
             out[-1] = (page, before)
             continue
@@ -368,6 +373,13 @@ def _join_continued_tables(items: list[tuple[int, _Block | Table]]) -> list[tupl
             continue
         out.append((page, item))
     return out
+
+
+def _mid_sentence(above: str, below: str) -> bool:
+    if _ends_sentence(above):
+        return False
+    return below[:1].islower() or below[:1].isdigit() or above.rstrip()[-1:] in "," + LINE_END_HYPHENS \
+        or bool(_broken_word(above))
 
 
 def _cells(row: Sequence[Cell]) -> tuple[str, ...]:
