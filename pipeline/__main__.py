@@ -36,8 +36,21 @@ if TYPE_CHECKING:
     from pipeline.execute import Executor
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+def console() -> int:
+    """The ``guide-pipeline`` command that ``pip install`` puts on the PATH."""
+    return main(prog="guide-pipeline")
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "python -m pipeline") -> int:
+    parser = argparse.ArgumentParser(
+        prog=prog, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Turn the technical guides in a folder (text, Markdown, HTML, PDF) into typed, "
+        "validated records:\nCSV, JSON Lines, JSON and Parquet files, with a change report.",
+        epilog=f"examples:\n  {prog} run                      sources/ into outputs/\n"
+        f"  {prog} run --sources guides --out data --jobs 4\n"
+        f"  {prog} review                   a static site of each guide beside its records\n"
+        f"  {prog} diff old_outputs outputs what changed between two runs\n\n"
+        f"{prog} COMMAND --help shows a command's options and their defaults.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="extract every guide in SOURCES into OUT")
     run.add_argument("--sources", type=Path, default=Path("sources"), help="default: sources/")

@@ -1,0 +1,111 @@
+"""The outputs one call away: ``pipeline.load`` gives typed frames, and ``guide-pipeline`` is a command.
+
+Every column's dtype is checked against the contract's own field annotations (``int`` is
+``Int64``, a ``Literal`` a categorical of its values, a ``list`` a column of lists), read
+here from the Pydantic models, not from the loader's table; CSV and Parquet folders of
+the same run must give equal frames.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import pytest
+
+import pipeline
+from schemas.records import RECORD_TYPES
+
+
+def _expected(annotation: Any) -> tuple[str, tuple[Any, ...]]:
+    """(dtype name, categories) a field's annotation calls for; None and Annotated set aside."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        return _expected(annotation)
+    if typing.get_origin(annotation) is Literal:
+        return "category", typing.get_args(annotation)
+    if typing.get_origin(annotation) is list:
+        return "object", ()
+    return {int: "Int64", float: "Float64", bool: "boolean", str: "string"}[annotation], ()
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """One run over three guides written as CSV and as Parquet, loaded."""
+    root = tmp_path_factory.mktemp("frames")
+    sources = root / "sources"
+    sources.mkdir()
+    for name in ("101_tofacitinib_comparative.txt", "104_biotin_peg4_nhs_application_notes.txt",
+                 "113_kras_g12c_comparison_other_vendor.md"):
+        shutil.copy(Path("sources") / name, sources)
+    for fmt in ("csv", "parquet"):
+        done = subprocess.run([sys.executable, "-m", "pipeline", "run", "--sources", str(sources),
+                               "--out", str(root / fmt), "--format", fmt], capture_output=True,
+                              text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+    return pipeline.load(root / "csv"), pipeline.load(root / "parquet")
+
+
+def test_every_column_has_the_dtype_its_contract_field_calls_for(
+        both: tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]) -> None:
+    for frames in both:
+        assert set(frames) == set(RECORD_TYPES)
+        for stem, model in RECORD_TYPES.items():
+            frame = frames[stem]
+            assert list(frame.columns) == list(model.model_fields), stem
+            for name, field in model.model_fields.items():
+                kind, categories = _expected(field.annotation)
+                assert str(frame[name].dtype) == kind, (stem, name, frame[name].dtype)
+                if categories:
+                    assert tuple(frame[name].cat.categories) == categories, (stem, name)
+
+
+def test_csv_and_parquet_load_as_the_same_frames(
+        both: tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]) -> None:
+    csv, parquet = both
+    for stem in RECORD_TYPES:
+        pd.testing.assert_frame_equal(csv[stem], parquet[stem], obj=stem)
+
+
+def test_values_read_as_the_guides_give_them(
+        both: tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]) -> None:
+    """Facts read off the guides: 101's ORAL Standard protocol cites reference 8 and has four
+    arms; 104's procedure lists its materials one item each; the first guide's IC50 row."""
+    frames = both[0]
+    protocols = frames["protocols"]
+    trial: list[Any] = protocols[protocols["doc_id"] == "B1676213"]["citations"].iloc[0]
+    assert 8 in trial and all(isinstance(n, int) for n in trial)
+    assert (frames["protocol_arms"]["doc_id"] == "B1676213").sum() == 4
+    procedure = protocols[(protocols["doc_id"] == "B606142") & (protocols["protocol_kind"] == "procedure")]
+    materials: list[str] = procedure["materials"].iloc[0]
+    assert any(m.startswith("Biotin-PEG4-NHS ester") for m in materials)
+    cells = frames["table_cells"]
+    jak1 = cells[(cells["doc_id"] == "B1676213") & (cells["row_label"] == "JAK1") & (cells["col_index"] == 1)]
+    assert jak1["value"].iloc[0] == 3.2 and jak1["unit"].iloc[0] == "nM"
+
+
+def test_a_folder_without_records_says_so(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="run the pipeline first"):
+        pipeline.load(tmp_path)
+
+
+def test_the_console_script_is_installed_and_runs() -> None:
+    """``pip install`` (the Makefile's editable install of ``pyproject.toml``) puts
+    ``guide-pipeline`` beside the interpreter; it is the same command line."""
+    script = Path(sys.executable).parent / "guide-pipeline"
+    assert script.exists(), "pip install . did not install the guide-pipeline command"
+    done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: guide-pipeline")
+    assert "examples:" in done.stdout and "``" not in done.stdout
+    run_help = subprocess.run([str(script), "run", "--help"], capture_output=True, text=True, timeout=60,
+                              check=False)
+    assert "--sources SOURCES" in run_help.stdout and "default: sources/" in run_help.stdout
