@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP) ## create .venv and install the project with its test tools
 
-run: $(STAMP) ## extract every guide in sources/ into outputs/ (RUN_ARGS="--summary FILE" ...); renew schemas/json/ and the README's data dictionary
+run: $(STAMP) ## extract every guide in sources/ into outputs/ (RUN_ARGS="--summary FILE" ...); renew schemas/json/ and docs/data-dictionary.md
 	$(BIN)/python -m pipeline schema --write
 	$(BIN)/python -m pipeline run $(RUN_ARGS); status=$$?; \
 	$(BIN)/python -m pipeline dictionary --write && exit $$status

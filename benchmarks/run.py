@@ -15,7 +15,7 @@ and that HTML printed to PDF by ReportLab), it measures, in one run on one machi
 - a no-op re-run and a re-run after changing 1% of the sources, as seconds and as
   a share of the full run.
 Timings are medians of ``--repeat`` runs. Results go to stdout and to
-``benchmarks/results.json``; the README's table is made from that file.
+``benchmarks/results.json``; docs/performance.md's table is made from that file.
 """
 
 from __future__ import annotations

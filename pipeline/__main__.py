@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m pipeline") ->
     schema = commands.add_parser("schema", help="print the JSON Schema of every record type")
     schema.add_argument("--write", action="store_true", help=f"write them to {SCHEMAS_OUT}/")
     dictionary = commands.add_parser("dictionary", help="print the data dictionary (Markdown)")
-    dictionary.add_argument("--write", action="store_true", help="renew the README's copy")
+    dictionary.add_argument("--write", action="store_true", help="renew docs/data-dictionary.md")
     dictionary.add_argument("--out", type=Path, default=Path("outputs"),
                             help="outputs to take example values from (default: outputs/)")
     review = commands.add_parser("review", help="write the review site to OUT/review/")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the manifest's model loads when a command reads one
     from pipeline.manifest import Manifest
 
 SCHEMAS_OUT = Path("schemas") / "json"  # relative to the working directory, like sources/
-README = Path("README.md")
+DICTIONARY_PAGE = Path("docs/data-dictionary.md")
 
 
 def diff_command(old: Path, new: Path) -> int:
@@ -156,10 +156,10 @@ def dictionary_command(out: Path, *, write: bool) -> int:
     if not write:
         sys.stdout.write(text)
         return 0
-    readme = README.read_text("utf-8")
-    renewed = replace_section(readme, text)
-    if renewed != readme:
-        README.write_text(renewed, "utf-8")
+    page = DICTIONARY_PAGE.read_text("utf-8")
+    renewed = replace_section(page, text)
+    if renewed != page:
+        DICTIONARY_PAGE.write_text(renewed, "utf-8")
     return 0
 
 

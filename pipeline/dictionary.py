@@ -2,7 +2,7 @@
 
 Column names, types, meanings and keys come from the contract
 (``pipeline/contract.py`` reading ``schemas/records.py``); example values from a
-run's CSV files. The README holds a copy between two markers, and a test fails
+run's CSV files. docs/data-dictionary.md holds a copy between two markers, and a test fails
 when that copy is stale (``python -m pipeline dictionary --write`` renews it).
 """
 
@@ -31,7 +31,7 @@ def render(examples: dict[str, dict[str, str]]) -> str:
 
 
 def replace_section(readme: str, dictionary: str) -> str:
-    """The README with its dictionary section replaced."""
+    """The dictionary page with its generated section replaced."""
     head, _, rest = readme.partition(START)
     _, _, tail = rest.partition(END)
     return f"{head}{START}\n{dictionary}{END}{tail}"

@@ -1,7 +1,7 @@
 """The command line under misuse: exit codes, output folder rules, the lock, trust in the outputs.
 
 Every problem that is not a document's ends the command with one line on stderr and
-exit status 2 (usage) or 3 (environment), never a traceback; see the README's
+exit status 2 (usage) or 3 (environment), never a traceback; see docs/command-line.md's
 "Exit codes" and "Output folder" sections.
 """
 
@@ -173,9 +173,9 @@ def test_exit_codes_of_review_schema_and_dictionary(work: Path) -> None:
     assert command("review", cwd=work).returncode == 0
     assert command("schema", cwd=work).returncode == 0
     assert command("dictionary", cwd=work).returncode == 0
-    done = command("dictionary", "--write", cwd=work)  # no README.md here to renew
+    done = command("dictionary", "--write", cwd=work)  # no docs/data-dictionary.md here to renew
     assert done.returncode == 3
-    assert "README.md" in one_line(done.stderr)
+    assert "data-dictionary.md" in one_line(done.stderr)
     done = command("run", "--jobs", "0", cwd=work)
     assert (done.returncode, "--jobs must be at least 1" in one_line(done.stderr)) == (2, True)
 

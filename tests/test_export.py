@@ -78,14 +78,14 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert exc.value.code == 2
 
 
-def test_readme_data_dictionary_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_data_dictionary_page_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.commands import read_examples
     from pipeline.dictionary import END, START, render, replace_section
 
     monkeypatch.chdir(ROOT)
-    readme = (ROOT / "README.md").read_text("utf-8")
-    assert START in readme and END in readme
-    assert replace_section(readme, render(read_examples(ROOT / "outputs"))) == readme, (
+    page = (ROOT / "docs" / "data-dictionary.md").read_text("utf-8")
+    assert START in page and END in page
+    assert replace_section(page, render(read_examples(ROOT / "outputs"))) == page, (
         "run `python -m pipeline dictionary --write` after `make run`")
 
 
