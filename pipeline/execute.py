@@ -148,12 +148,6 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def extract_source(source: Source) -> Extracted:
-    """One source through the stages; a refused or vanished file, or a bug, is its error."""
-    data = _read(source)
-    return data if isinstance(data, Extracted) else _extract(source, data)
-
-
 def _read(source: Source) -> bytes | Extracted | None:
     """A source's bytes as the plan hashed them, or what a source that cannot be read gives."""
     from pipeline.extract import refused  # the stages load in the worker only

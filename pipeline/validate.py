@@ -77,7 +77,7 @@ def _on_pages(records: RecordSet, issues: list[Issue],
               starts: tuple[int, ...]) -> tuple[RecordSet, list[Issue]]:
     """A PDF's records and issues with their document lines given as page and line within it."""
 
-    def place(line: int) -> tuple[int, int]:
+    def page_and_line(line: int) -> tuple[int, int]:
         page = bisect_right(starts, line)
         return page, line - starts[page - 1] + 1
 
@@ -86,12 +86,17 @@ def _on_pages(records: RecordSet, issues: list[Issue],
         line = getattr(record, name, None)
         if line is None or "page" not in type(record).model_fields:
             return record
-        page, within = place(line)
+        page, within = page_and_line(line)
         return record.model_copy(update={"page": page, name: within})
 
     located = RecordSet.of_stems({stem: tuple(moved(r) for r in rows) for stem, rows in records.items()})
-    return located, [replace(i, page=place(i.line)[0], line=place(i.line)[1]) if i.line else i
-                     for i in issues]
+    placed = []
+    for issue in issues:
+        if issue.line:
+            page, within = page_and_line(issue.line)
+            issue = replace(issue, page=page, line=within)
+        placed.append(issue)
+    return located, placed
 
 
 def check_records(records: RecordSet, doc: NormalizedDoc) -> Iterator[Issue]:

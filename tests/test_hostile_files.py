@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.__main__ import main
-from pipeline.execute import extract_source
+from pipeline.execute import extract_in_order
 from pipeline.extract import extract
 from pipeline.manifest import MANIFEST
 from pipeline.plan import plan
@@ -103,7 +103,7 @@ def test_a_file_swapped_for_a_fifo_after_planning_is_an_error_not_a_wait(
     source = planned.sources[0]
     source.path.unlink()
     os.mkfifo(source.path)
-    done = extract_source(source)
+    done = next(extract_in_order([source]))
     assert [i.message for i in done.issues] == [
         "the file cannot be read: it is not a regular file (a FIFO, device or socket)"]
     assert done.document is None
@@ -115,7 +115,7 @@ def test_a_file_grown_or_changed_after_planning_is_not_read(work: Path) -> None:
     grown.path.write_bytes(b"x" * (MAX_SOURCE_BYTES + 10))
     changed.path.write_text(SEED_TEXT.replace("Baricitinib", "Other"), "utf-8")
     for source in (grown, changed):
-        done = extract_source(source)
+        done = next(extract_in_order([source]))
         assert len(done.issues) == 1 and done.document is None
         assert done.issues[0].message.startswith("the file changed after the run planned it")
         assert done.issues[0].message.endswith("other content); it was not read: run again")

@@ -41,7 +41,17 @@ from pipeline.blocks import Block, HeadingBlock, ListItemBlock, ParagraphBlock, 
 from pipeline.parse.headings import mark_headings
 from pipeline.parse.lists import nest_under_labels
 from pipeline.parse.pdf_guard import guarded
-from pipeline.parse.pdf_pages import LINE_END_HYPHENS, TOUCHING_EM, Page, Run, by_line, read_pages
+from pipeline.parse.pdf_pages import (
+    BULLETS,
+    LINE_END_HYPHENS,
+    NUMBER_MARKER,
+    TOUCHING_EM,
+    Page,
+    Run,
+    by_line,
+    has_script,
+    read_pages,
+)
 from pipeline.parse.pdf_tables import Cell, Table, find_tables
 
 MIN_REPEAT_SHARE = 0.5  # a run on this share of the pages, at the same place, is a running head
@@ -55,16 +65,15 @@ INDENT_EM = 0.75  # a left edge this far in from the body's is an indent
 FIRST_LINE_INDENT_EM = 3.0  # a paragraph's first line may start this far in (LaTeX: 1.5 em)
 SCRIPT_LEADING_EM = 0.5  # a sub- or superscript may add this to its line's height
 
-_HAS_SCRIPT = re.compile(r"<sub>|\^\{")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
-_BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7*\u2013-]\s+")
+_BULLET = re.compile(rf"^[{BULLETS}]\s+")
 _NO_SPACE_BEFORE = frozenset(")]},;")  # prose never puts a space before these
 MAX_TOKEN_LOOKBACK = 512  # characters: no address or name runs longer (bounds each look back)
 MIN_UNSPACED_TOKEN = 24  # characters: a bracket open in a token this long is inside a name
 _SENTENCE_ENDS = frozenset(".!?:;")
 _CLOSING = " )]'\"\u201d\u2019*_"  # what may close a sentence after its stop
-_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+")
+_NUMBERED = re.compile(rf"^{NUMBER_MARKER}\s+")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _HYPHENS = frozenset(LINE_END_HYPHENS + "-")
@@ -267,7 +276,7 @@ def _line_text(runs: Sequence[Run]) -> str:
 def _continues(above: Run, run: Run, first: Run, body: _Body) -> bool:
     """Whether ``run`` goes on with the block whose last line is ``above``, on the line below."""
     # A line holding a sub- or superscript is taller: the step to the next may grow by its shift.
-    slack = SCRIPT_LEADING_EM if _HAS_SCRIPT.search(above.text) or _HAS_SCRIPT.search(run.text) else 0.0
+    slack = SCRIPT_LEADING_EM if has_script(above.text) or has_script(run.text) else 0.0
     if run.line != above.line + 1 \
             or run.base - above.base > (LINE_SPACING_SLACK * body.line_step + slack) * run.size:
         return False
@@ -280,6 +289,11 @@ def _left_edge(runs: list[Run]) -> Run:
     return runs[1] if len(runs) > 1 and runs[1].x0 < runs[0].x0 else runs[0]
 
 
+def _opens_item(text: str) -> bool:
+    """A line that starts with a list item's marker: a bullet character or a number."""
+    return bool(_BULLET.match(text) or _NUMBERED.match(text))
+
+
 def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
     """Whether ``run``, on a line after ``above``, reads as more of the block that ``first`` opens:
     the same font, no marker of its own, the block's left edge, and ``above`` was full."""
@@ -288,13 +302,13 @@ def _goes_on(above: Run, run: Run, first: Run, body: _Body) -> bool:
     word = run.text.split(" ", 1)[0]
     char_width = (run.x1 - run.x0) / max(len(run.text), 1)
     full = body.right - above.x1 < (len(word) + 1) * char_width  # the next word would not have fit
-    hanging = bool(_BULLET.match(first.text) or _NUMBERED.match(first.text)) and run.x0 > first.x0
-    if (_BULLET.match(run.text) or _NUMBERED.match(run.text)) and not _broken_word(above.text) \
+    hanging = _opens_item(first.text) and run.x0 > first.x0
+    if _opens_item(run.text) and not _broken_word(above.text) \
             and not (hanging and full and run.x0 > first.x0 + INDENT_EM / 2 * run.size):
         return False  # a marker opens an item, unless the line goes on a broken word or a full
         # line at the hanging indent of the item's own marker ("- PubMed" wrapped off a title)
     indented = above is first and 0 < first.x0 - run.x0 <= FIRST_LINE_INDENT_EM * run.size \
-        and not (_BULLET.match(first.text) or _NUMBERED.match(first.text))
+        and not _opens_item(first.text)
     if abs(run.x0 - first.x0) > INDENT_EM * run.size and not (hanging or indented):
         return False  # a new left edge, unless the hanging indent of an item's marker, or the
         # paragraph's first line was the one indented (LaTeX, word processors)
@@ -312,7 +326,7 @@ def _classify(block: _Block, body: _Body, bulleted: bool) -> None:
     if (larger or first.bold) and not bulleted and chars <= MAX_HEADING_CHARS \
             and not _BULLET.match(first.text):
         block.kind = "heading"
-    elif bulleted or _BULLET.match(first.text) or _NUMBERED.match(first.text):
+    elif bulleted or _opens_item(first.text):
         block.kind = "item"
 
 

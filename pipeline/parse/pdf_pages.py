@@ -45,9 +45,13 @@ _FONT_NAME_BYTES = 128
 _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)  # "LiberationSerif-Bold"
 # PDFium's mark for a hyphen at a line's end (a soft hyphen or a word broken there).
 LINE_END_HYPHENS = "\ufffe\x02\u00ad"
-_MARKER = r"(?:[\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7\u2013*-]|\d{1,3}[.)])"
+# A list item's marker as text: a bullet character, or a number and its stop ("3.", "2)").
+BULLETS = "\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7\u2013*-"
+NUMBER_MARKER = r"(\d{1,3})[.)]"
+_MARKER = rf"(?:[{BULLETS}]|{NUMBER_MARKER})"
 _LONE_MARKER = re.compile(rf"^{_MARKER}(?: {_MARKER})*$")  # list markers alone: "•", "3.", "• 1."
 _SCRIPT_END = re.compile(r"(?:\}|</sub>)$")
+_SCRIPT = re.compile(r"<sub>|\^\{")
 _SHOWN_HYPHENS = str.maketrans("\ufffe\x02", "--")
 
 
@@ -279,6 +283,11 @@ def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
         else:
             pieces.append((kind, text[first + k]))
     return "".join(_script(chars, raised=kind == "sup") if kind else chars for kind, chars in pieces)
+
+
+def has_script(text: str) -> bool:
+    """Whether a run's text holds a sub- or superscript as ``_script`` marks it."""
+    return _SCRIPT.search(text) is not None
 
 
 def _script(chars: str, *, raised: bool) -> str:

@@ -53,10 +53,10 @@ def _blocks(lines: list[str], first_line: int, width: int | None, soft: bool,
     blocks, found = read_blocks(layout.text)
     issues.extend(replace(i, line=layout.source_span(i.line - 1, i.line)[0]) if i.line else i
                   for i in found)
-    return [to_source_lines(b, layout) for b in blocks]
+    return [_to_source_lines(b, layout) for b in blocks]
 
 
-def to_source_lines(block: Block, layout: Layout) -> Block:
+def _to_source_lines(block: Block, layout: Layout) -> Block:
     """The block with the relaid text's line numbers turned back into the source's."""
     start, end = layout.source_span(block.line_start - 1, block.line_end)
     if isinstance(block, TableBlock):
