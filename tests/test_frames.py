@@ -21,6 +21,7 @@ import pytest
 
 import pipeline
 from schemas.records import RECORD_TYPES
+from tests.conftest import ROOT, SEED
 
 
 def _expected(annotation: Any) -> tuple[str, tuple[Any, ...]]:
@@ -109,3 +110,39 @@ def test_the_console_script_is_installed_and_runs() -> None:
     run_help = subprocess.run([str(script), "run", "--help"], capture_output=True, text=True, timeout=60,
                               check=False)
     assert "--sources SOURCES" in run_help.stdout and "default: sources/" in run_help.stdout
+
+
+def test_pip_install_of_the_project_gives_a_working_command(tmp_path: Path) -> None:
+    """``pip install .`` (a built wheel, not the Makefile's editable link to the checkout) gives
+    ``guide-pipeline``, and the installed package alone runs a guide and writes its review site:
+    every module, the schemas and the review templates are in the wheel. Offline: no
+    dependencies, no build isolation, so only the project's own files are installed."""
+    project = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("pipeline", "schemas"):
+        shutil.copytree(ROOT / name, project / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, project / name)
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--no-index", "--target", str(site), str(project)], check=True, timeout=300)
+    work = tmp_path / "work"
+    (work / "sources").mkdir(parents=True)
+    shutil.copy(SEED, work / "sources" / SEED.name)
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site)}  # the wheel's copy, never the checkout
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(site / "bin" / "guide-pipeline"), *args], cwd=work, env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    where = subprocess.run([sys.executable, "-c", "import pipeline; print(pipeline.__file__)"], cwd=work,
+                           env=env, capture_output=True, text=True, check=True)
+    assert Path(where.stdout.strip()).is_relative_to(site)
+    ran = command("run")
+    assert ran.returncode == 0, ran.stderr
+    assert "1 documents (1 extracted" in ran.stdout
+    loaded = pipeline.load(work / "outputs")
+    assert set(loaded["documents"]["doc_id"]) == {"B560044"}  # the first guide's catalog number
+    reviewed = command("review")
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert (work / "outputs" / "review" / "index.html").is_file()
