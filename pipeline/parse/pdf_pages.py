@@ -16,85 +16,33 @@ from __future__ import annotations
 
 import ctypes
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from math import inf
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
 
 from pipeline.errors import DocumentError, Issue
+from pipeline.parse.pdf_page_lines import numbered
+from pipeline.parse.pdf_runs import (
+    COLUMN_GAP_EM,
+    SCRIPT_END,
+    SCRIPT_SHIFT,
+    SCRIPT_SIZE_STEP,
+    Page,
+    Run,
+    script,
+)
 
 MAX_PAGES = 1000  # a guide runs to tens of pages; a page tree claiming more is refused unread
 MAX_CHARS = 2_000_000  # characters in the whole text layer (a 5 MiB text guide has fewer)
 MAX_PAGE_OBJECTS = 200_000  # drawing objects on one page (a text page has thousands): refused past it
-COLUMN_GAP_EM = 1.0  # a gap this wide (in the font's size) between words is no word space
 WIDE_CHAR_EM = 0.75  # a run wider than this per character holds such a gap somewhere
 RULE_THICKNESS = 3.0  # points: a path this flat and at least RULE_MIN_WIDTH long is a rule
 RULE_MIN_WIDTH = 20.0
 BULLET_MIN, BULLET_MAX = 1.0, 8.0  # points: a drawn list bullet's width and height
-BULLET_GAP_EM = 2.5  # a bullet stands at most this far left of its item's text
-
-_WORD = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-SCRIPT_SIZE_STEP = 0.12  # characters this much smaller than the word's are set as sub- or superscripts
-TOUCHING_EM = 0.1  # runs closer than this are pieces of one word (a word space is ~0.25 em)
-SCRIPT_SHIFT = 0.1  # ... when their baseline moves this far (in the word's size) up or down
 BOLD_WEIGHT = 600  # a font's weight from this on is bold (CSS and OpenType: semibold)
 _FONT_NAME_BYTES = 128
 _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)  # "LiberationSerif-Bold"
-# PDFium's mark for a hyphen at a line's end (a soft hyphen or a word broken there).
-LINE_END_HYPHENS = "\ufffe\x02\u00ad"
-# A list item's marker as text: a bullet character, or a number and its stop ("3.", "2)").
-BULLETS = "\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7\u2013*-"
-NUMBER_MARKER = r"(\d{1,3})[.)]"
-_MARKER = rf"(?:[{BULLETS}]|{NUMBER_MARKER})"
-_LONE_MARKER = re.compile(rf"^{_MARKER}(?: {_MARKER})*$")  # list markers alone: "•", "3.", "• 1."
-_SCRIPT_END = re.compile(r"(?:\}|</sub>)$")
-_SCRIPT = re.compile(r"<sub>|\^\{")
-_SHOWN_HYPHENS = str.maketrans("\ufffe\x02", "--")
-
-
-class Run(NamedTuple):
-    """Words set side by side on one line of a page: a line of prose, a table cell's line (a
-    tuple: thousands a document, made in the reader's child and sent to the parent)."""
-
-    text: str
-    x0: float  # left edge, points from the page's left
-    x1: float  # right edge
-    base: float  # baseline, points from the page's top (down the page)
-    size: float  # font size in points
-    bold: bool
-    line: int  # 1-based line of the page's text (``Page.lines``) the run is on
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    number: int  # 1-based
-    width: float
-    height: float
-    runs: tuple[Run, ...]
-    rules: tuple[float, ...]  # y (from the top) of each horizontal ruling line
-    line_count: int
-    bulleted: frozenset[int]  # lines opened by a drawn list bullet (a disc or square, not a character)
-
-    def lines(self) -> list[str]:
-        """The page's text, line by line, the runs on a line joined by tabs (as records count them)."""
-        lines: list[list[str]] = [[] for _ in range(self.line_count)]
-        for run in self.runs:
-            lines[run.line - 1].append(run.text)
-        return ["\t".join(line).translate(_SHOWN_HYPHENS) for line in lines]
-
-
-def by_line(runs: Sequence[Run]) -> list[list[Run]]:
-    """Runs in reading order grouped by the line they are on."""
-    lines: list[list[Run]] = []
-    for run in runs:
-        if lines and lines[-1][0].line == run.line:
-            lines[-1].append(run)
-        else:
-            lines.append([run])
-    return lines
+_WORD = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def read_pages(data: bytes) -> list[Page]:
@@ -169,7 +117,7 @@ def _read_page(document: object, index: int, chars_left: int) -> Page:
         rules, marks = _graphics(page, height)
     finally:
         page.close()
-    return _numbered(index + 1, width, height, runs, rules, marks)
+    return numbered(index + 1, width, height, runs, rules, marks)
 
 
 _box = tuple(ctypes.c_double() for _ in range(4))
@@ -242,7 +190,7 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
             first, last = match.start(), match.end() - 1
             before = first - 1
             spaced = before >= start and text[before] == " " and not is_generated(textpage, before)
-            if words and not spaced and not (_SCRIPT_END.search(words[-1][2]) and  # "IC<sub>50</sub> (nM)"
+            if words and not spaced and not (SCRIPT_END.search(words[-1][2]) and  # "IC<sub>50</sub> (nM)"
                                              box(first)[0] - box(words[-1][1])[1] < COLUMN_GAP_EM * size):
                 yield from piece(words)  # no space character: another text piece (a cell, a column)
                 words = []
@@ -270,7 +218,7 @@ def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
     size = max(counts, key=lambda s: (counts[s], s))
     full = [k for k, s in enumerate(sizes) if s >= (1 - SCRIPT_SIZE_STEP) * size]
     if not full:
-        return text[first:last + 1]  # all of it smaller: the line decides (``_scripts``)
+        return text[first:last + 1]  # all of it smaller: the line decides (``pdf_page_lines``)
     base = baseline(first + full[0])
     pieces: list[tuple[str, str]] = []  # (kind, characters)
     for k, char_size in enumerate(sizes):
@@ -282,16 +230,7 @@ def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
             pieces[-1] = (kind, pieces[-1][1] + text[first + k])
         else:
             pieces.append((kind, text[first + k]))
-    return "".join(_script(chars, raised=kind == "sup") if kind else chars for kind, chars in pieces)
-
-
-def has_script(text: str) -> bool:
-    """Whether a run's text holds a sub- or superscript as ``_script`` marks it."""
-    return _SCRIPT.search(text) is not None
-
-
-def _script(chars: str, *, raised: bool) -> str:
-    return f"^{{{chars}}}" if raised else f"<sub>{chars}</sub>"
+    return "".join(script(chars, raised=kind == "sup") if kind else chars for kind, chars in pieces)
 
 
 def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tuple[float, float]]]:
@@ -316,62 +255,3 @@ def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tupl
             marks.append((height - (y0.value + y1.value) / 2, x1.value))
     return tuple(sorted(found)), sorted(marks)
 
-
-def _same_line(line: list[Run], run: Run) -> bool:
-    """Whether ``run`` sits on ``line``: baselines within a third of the size, or, for a smaller
-    run beside larger ones (a superscript, a subscript), within half the larger size."""
-    main = max(line, key=lambda r: r.size)
-    big, small = (main, run) if main.size >= run.size else (run, main)
-    reach = 0.5 if small.size < (1 - SCRIPT_SIZE_STEP) * big.size else 1 / 3
-    return abs(run.base - main.base) <= reach * max(big.size, 1.0)
-
-
-def _scripts(line: list[Run]) -> list[Run]:
-    """A line's runs with those set smaller and raised or lowered marked as the inline grammar
-    reads them ("^{[3]}", "<sub>2</sub>"), at the line's size and baseline."""
-    main = max(line, key=lambda r: r.size)
-    out: list[Run] = []
-    for run in line:
-        shift = run.base - main.base
-        scripted = run.size < (1 - SCRIPT_SIZE_STEP) * main.size and abs(shift) > SCRIPT_SHIFT * main.size
-        if scripted:
-            run = Run(_script(run.text, raised=shift < 0), run.x0, run.x1, main.base, main.size,
-                      run.bold, run.line)
-        if out and (scripted or _SCRIPT_END.search(out[-1].text)) \
-                and run.x0 - out[-1].x1 < COLUMN_GAP_EM * main.size:  # a script is part of its word
-            before = out[-1]
-            space = "" if run.x0 - before.x1 < TOUCHING_EM * main.size else " "
-            run = Run(before.text + space + run.text, before.x0, run.x1, before.base, before.size,
-                      before.bold and run.bold, before.line)
-            out[-1] = run
-            continue
-        out.append(run)
-    return out
-
-
-def _numbered(number: int, width: float, height: float, runs: list[Run],
-              rules: tuple[float, ...], marks: list[tuple[float, float]]) -> Page:
-    """The page with its runs on numbered lines: runs whose baselines are within a third of
-    their size of each other share a line, top to bottom, each line left to right; and the
-    lines a drawn bullet opens (one just left of the line's first run, beside its text)."""
-    ordered = sorted(runs, key=lambda r: (r.base, r.x0))
-    lines: list[list[Run]] = []
-    for run in ordered:
-        if lines and _same_line(lines[-1], run):
-            lines[-1].append(run)
-        else:
-            lines.append([run])
-    numbered: list[Run] = []
-    bulleted: set[int] = set()
-    for k, line in enumerate(lines, start=1):
-        line = _scripts(sorted(line, key=lambda r: r.x0))
-        while len(line) > 1 and _LONE_MARKER.match(line[0].text) \
-                and line[1].x0 - line[0].x1 <= BULLET_GAP_EM * line[1].size:  # "•" set apart from its text
-            line[:2] = [Run(f"{line[0].text} {line[1].text}", line[0].x0, line[1].x1, line[1].base,
-                            line[1].size, line[1].bold, 0)]
-        numbered.extend(r._replace(line=k) for r in line)
-        first = line[0]
-        beside = marks[bisect_left(marks, (first.base - first.size,)):bisect_right(marks, (first.base, inf))]
-        if any(0 <= first.x0 - x <= BULLET_GAP_EM * first.size for _, x in beside):
-            bulleted.add(k)
-    return Page(number, width, height, tuple(numbered), rules, len(lines), frozenset(bulleted))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from math import inf
 
-from pipeline.parse.pdf_pages import Run, by_line
+from pipeline.parse.pdf_runs import Run, by_line
 
 MIN_COLUMNS = 2
 MIN_ROWS_WITH_COLUMNS = 2  # lines holding several runs; one such line is a line of prose
