@@ -38,11 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from pipeline.decode import decode, is_pdf, sniff_format  # noqa: E402
+from pipeline.decode import decode, sniff_format  # noqa: E402
 from pipeline.documents import ParsedDoc, SourceInfo  # noqa: E402
 from pipeline.inline import clean_inline  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
 from pipeline.parse import parse, pdf  # noqa: E402
+from pipeline.sources import is_pdf  # noqa: E402
 from pipeline.validate import validate  # noqa: E402
 from pipeline.writer import Writer, document_json  # noqa: E402
 

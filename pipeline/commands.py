@@ -131,10 +131,11 @@ def _source_pages(path: Path, sha256: str) -> list[list[str]] | None:
     pages' lines (the lines its records count); only the very bytes the run read (a source
     changed since, or one the run refused unread, such as a link out of the sources folder,
     is not shown)."""
-    from pipeline.decode import decode, is_pdf
+    from pipeline.decode import decode
     from pipeline.errors import DocumentError
     from pipeline.parse.pdf import page_texts
     from pipeline.parse.pdf_guard import ReaderError
+    from pipeline.sources import is_pdf
 
     try:
         data = path.read_bytes()

@@ -125,18 +125,6 @@ def _decode_mixed(data: bytes) -> tuple[str, str, tuple[Issue, ...]] | None:
     return text, "utf-8", (issue,)
 
 
-PDF_HEADER = b"%PDF-"
-PDF_HEADER_WITHIN = 1024  # readers accept the header anywhere in a PDF's first kilobyte
-
-
-def is_pdf(data: bytes) -> bool:
-    """A PDF file, read from its text layer rather than decoded as text: the header opens the
-    file, or stands in its first kilobyte after bytes that are not text (a guide that quotes
-    "%PDF-1.7" near its top is still a text)."""
-    at = data.find(PDF_HEADER, 0, PDF_HEADER_WITHIN)
-    return at == 0 or (at > 0 and (b"\x00" in data[:at] or not data[:at].isascii()))
-
-
 def binary_kind(data: bytes) -> str | None:
     """The binary file type puremagic recognises in ``data``, or None for text."""
     try:

@@ -107,9 +107,9 @@ def extract_in_order(todo: Sequence[Source], *, ahead: bool = True) -> Iterator[
     PDF reader's child process, so (``ahead``) the next source, when it is a PDF, is handed to
     that child before the one at hand is extracted: one run process and the child overlap on
     two cores."""
-    from pipeline.decode import is_pdf
     from pipeline.parse.pdf_guard import read_ahead
     from pipeline.parse.pdf_pages import read_pages
+    from pipeline.sources import is_pdf
 
     def read(k: int) -> bytes | Extracted | None:
         data = _read(todo[k]) if k < len(todo) else None

@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import PurePath
 
-from pipeline.decode import decode, is_pdf, sniff_format
+from pipeline.decode import decode, sniff_format
 from pipeline.documents import ParsedDoc, SourceInfo
 from pipeline.errors import DocumentError, Issue
 from pipeline.inline import clean_inline, strip_markup
 from pipeline.normalize import normalize
 from pipeline.parse import UnknownFormatError, bounded, parse, pdf
 from pipeline.parse.front_matter import split_front_matter
-from pipeline.sources import duplicate_id_issues, fallback_id
+from pipeline.sources import duplicate_id_issues, fallback_id, is_pdf
 from pipeline.validate import ValidatedDoc, validate
 from schemas.records import RecordSet
 

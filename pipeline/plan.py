@@ -19,7 +19,6 @@ from pipeline.sources import (
     display_path,
     duplicate_path_issues,
     read_regular,
-    too_large,
 )
 from schemas.records import RECORD_TYPES
 
@@ -40,7 +39,7 @@ class Source:
         """The bytes the plan hashed, read again in the one safe way (``read_regular``);
         ``SourceChanged`` when the file is no longer what was planned."""
         size, data = read_regular(self.path)
-        if data is None or hashlib.sha256(data).hexdigest() != self.sha256:
+        if isinstance(data, Issue) or hashlib.sha256(data).hexdigest() != self.sha256:
             raise SourceChanged(Issue(
                 "read", "error", f"the file changed after the run planned it ({self.size:,} "
                 f"bytes then, {size:,} now, other content); it was not read: run again"))
@@ -113,8 +112,8 @@ def find(path: Path, root: Path) -> Source:
                             "folder; it was not read (copy the file in instead)")
             return Source(path, source_path, "outside", 0, outside)
         size, data = read_regular(real)
-        if data is None:
-            return Source(real, source_path, f"unread:{size}", size, too_large(size))
+        if isinstance(data, Issue):
+            return Source(real, source_path, f"unread:{size}", size, data)
         digest = hashlib.sha256(data).hexdigest()
     except OSError as exc:
         issue = Issue("read", "error", f"the file cannot be read: {exc.strerror}")

@@ -22,6 +22,12 @@ from schemas.fields import DOC_ID_MAX_CHARS
 # The family's guides are 4-20 KB; a source this large is a dump gone wrong, and reading it
 # whole would cost the run its memory. Checked against the file's size before it is read.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+# A PDF carries its figures and fonts: a guide's runs to tens of MB. Its text is bounded by the
+# reader's own limits (pages, characters, drawing objects), read in a child process whose
+# memory is capped, so the file may be larger than a text guide; still read whole, once.
+MAX_PDF_BYTES = 100 * 1024 * 1024
+PDF_HEADER = b"%PDF-"
+PDF_HEADER_WITHIN = 1024  # readers accept the header anywhere in a PDF's first kilobyte
 # Flags of the one open a source gets; a platform without one does without it.
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NO_WAIT = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once, and fstat then refuses it
@@ -67,19 +73,34 @@ def _sort_entry(entry: os.DirEntry[str], folders: list[Path], files: list[Path])
         return
 
 
-def read_regular(path: Path) -> tuple[int, bytes | None]:
-    """The size of the regular file at ``path`` and its bytes (None when it is over the size
-    limit), from one open that neither follows a link in its last component nor waits on a
-    FIFO or a device: OSError for anything that is not a regular file."""
+def read_regular(path: Path) -> tuple[int, bytes | Issue]:
+    """The size of the regular file at ``path`` and its bytes, or the error for a file over its
+    size limit (``size_limit``), from one open that neither follows a link in its last component
+    nor waits on a FIFO or a device: OSError for anything that is not a regular file."""
     fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NO_WAIT | _BINARY)
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "it is not a regular file (a FIFO, device or socket)")
-        if info.st_size > MAX_SOURCE_BYTES:
-            return info.st_size, None
-        data = handle.read(MAX_SOURCE_BYTES + 1)  # it may have grown since fstat
-    return len(data), data if len(data) <= MAX_SOURCE_BYTES else None
+        head = handle.read(PDF_HEADER_WITHIN)
+        limit = size_limit(head)
+        if info.st_size > limit:
+            return info.st_size, _too_large(info.st_size, head)
+        data = head + handle.read(limit + 1 - len(head))  # it may have grown since fstat
+    return len(data), data if len(data) <= limit else _too_large(len(data), head)
+
+
+def is_pdf(data: bytes) -> bool:
+    """A PDF file, read from its text layer rather than decoded as text: the header opens the
+    file, or stands in its first kilobyte after bytes that are not text (a guide that quotes
+    "%PDF-1.7" near its top is still a text)."""
+    at = data.find(PDF_HEADER, 0, PDF_HEADER_WITHIN)
+    return at == 0 or (at > 0 and (b"\x00" in data[:at] or not data[:at].isascii()))
+
+
+def size_limit(head: bytes) -> int:
+    """The most bytes a source whose file opens with ``head`` may have: a PDF's limit or a text's."""
+    return MAX_PDF_BYTES if is_pdf(head) else MAX_SOURCE_BYTES
 
 
 def display_path(path: Path) -> str:
@@ -111,11 +132,13 @@ def safe_id(name: str) -> str:
     return f"{safe[: DOC_ID_MAX_CHARS - _HASH_CHARS - 1].rstrip('._-')}-{digest}"
 
 
-def too_large(size: int) -> Issue | None:
-    if size <= MAX_SOURCE_BYTES:
-        return None
-    return Issue("read", "error", f"the file is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte "
-                 "limit for one guide; it was not read (split it or raise MAX_SOURCE_BYTES)")
+def _too_large(size: int, head: bytes) -> Issue:
+    """The error for a file of ``size`` bytes, opening with ``head``, that is over its limit."""
+    pdf = is_pdf(head)
+    limit, name = (MAX_PDF_BYTES, "MAX_PDF_BYTES") if pdf else (MAX_SOURCE_BYTES, "MAX_SOURCE_BYTES")
+    kind = "a PDF guide" if pdf else "one guide"
+    return Issue("read", "error", f"the file is {size:,} bytes, over the {limit:,}-byte limit for "
+                 f"{kind}; it was not read (split it or raise {name})")
 
 
 def duplicate_path_issues(paths: Iterable[str]) -> dict[str, Issue]:

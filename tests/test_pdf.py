@@ -273,3 +273,50 @@ def test_a_table_over_pages_keeps_its_header_and_rows() -> None:
     assert [(t.n_rows, t.n_cols) for t in tables] == [(120, 3)]
     labels = {c.column_label for c in doc.records.table_cells}
     assert labels == {"Compound", "IC50 (nM)", "Lot"}
+
+
+def _noise_png(width: int, height: int) -> bytes:
+    """A figure no compression can shrink (seeded noise): what makes a real guide's PDF large."""
+    import io
+    import random
+
+    from PIL import Image
+
+    pixels = random.Random(0).randbytes(width * height * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_pdf_past_the_text_limit_is_read_and_one_past_its_own_is_refused(tmp_path: Path) -> None:
+    """A PDF carries its figures: a guide printed with a large one is over the limit for a text
+    guide (``MAX_SOURCE_BYTES``) and is read all the same; a PDF over ``MAX_PDF_BYTES`` is one
+    error row, refused unread (a sparse file: cheap to make)."""
+    import base64
+
+    from pipeline.sources import MAX_PDF_BYTES, MAX_SOURCE_BYTES
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (.ci/run installs it)")
+    guide = Path("sources/000_990584d1ff24284d.txt")
+    figure = base64.b64encode(_noise_png(1600, 1300)).decode("ascii")
+    html = to_html(guide.read_text("utf-8"), guide.suffix).replace(
+        "</body>", f'<p><img src="data:image/png;base64,{figure}" width="600"></p></body>')
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    big = chromium_pdf(html, tmp_path, name="big")
+    assert len(big) > MAX_SOURCE_BYTES
+    (sources / "big.pdf").write_bytes(big)
+    with (sources / "huge.pdf").open("wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(MAX_PDF_BYTES + 1)
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", "--sources", str(sources),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 1, done.stderr
+    errors = (tmp_path / "out" / "errors.csv").read_text("utf-8").splitlines()
+    assert len(errors) == 2 and "huge.pdf" in errors[1], errors
+    assert f"over the {MAX_PDF_BYTES:,}-byte limit for a PDF guide" in errors[1]
+    assert (tmp_path / "out" / "documents" / "B560044.json").exists()  # the first guide's number
+    original = extract(guide.read_bytes(), f"sources/{guide.name}")
+    assert facts(extract(big, "sources/big.pdf")) == facts(original)
