@@ -19,7 +19,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic_core import to_json
@@ -28,9 +28,11 @@ from pipeline import PIPELINE_VERSION
 from pipeline.contract import column_names, columns, json_bytes, json_schema
 from pipeline.datapackage import datapackage
 from pipeline.errors import Issue
-from pipeline.validate import ValidatedDoc
 from schemas.fields import Record
 from schemas.records import RECORD_STEMS, RECORD_TYPES, SCHEMA_VERSION, ErrorRecord, RecordSet
+
+if TYPE_CHECKING:  # the stages load in the workers; a run that extracts nothing never loads them
+    from pipeline.validate import ValidatedDoc
 
 DOCUMENTS_DIR = "documents"  # one JSON file per document
 DATAPACKAGE = "datapackage.json"

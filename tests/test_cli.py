@@ -247,3 +247,26 @@ def test_diff_of_a_damaged_record_file_is_a_usage_error(work: Path) -> None:
     done = command("diff", "a", "b", cwd=work)
     assert done.returncode == 2
     assert "not a run's CSV" in one_line(done.stderr)
+
+
+STAGE_MODULES = ("pipeline.decode", "pipeline.parse", "pipeline.normalize", "pipeline.validate", "markdown_it",
+                 "bs4", "pint", "pypdfium2")
+
+
+@pytest.mark.parametrize("folder", ["empty", "unchanged"])
+def test_a_run_that_extracts_nothing_loads_no_stage(work: Path, folder: str) -> None:
+    """Start-up: the stages (and their libraries) load when a document is extracted, never for
+    a run over an empty folder or a no-op re-run, which then cost little more than Python's own
+    start (issue 24: under 0.3 s). What is loaded is checked, not timed."""
+    sources = work / "sources"
+    if folder == "empty":
+        for path in sources.iterdir():
+            path.unlink()
+    else:
+        assert main(["run", "--sources", str(sources), "--out", str(work / "outputs")]) == 0
+    probe = ("import sys\nfrom pipeline.__main__ import main\n"
+             f"code = main(['run', '--sources', {str(sources)!r}, '--out', {str(work / 'outputs')!r}])\n"
+             f"print(code, sorted(m for m in sys.modules if m.startswith({STAGE_MODULES!r})))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          check=False, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
