@@ -249,8 +249,8 @@ def test_diff_of_a_damaged_record_file_is_a_usage_error(work: Path) -> None:
     assert "not a run's CSV" in one_line(done.stderr)
 
 
-STAGE_MODULES = ("pipeline.decode", "pipeline.parse", "pipeline.normalize", "pipeline.validate", "markdown_it",
-                 "bs4", "pint", "pypdfium2")
+STAGE_MODULES = ("pipeline.decode", "pipeline.parse", "pipeline.normalize", "pipeline.validate",
+                 "markdown_it", "bs4", "pint", "pypdfium2")
 
 
 @pytest.mark.parametrize("folder", ["empty", "unchanged"])
