@@ -19,18 +19,38 @@ MARGIN_GAP_EM = 1.5  # ... with more than a line's spacing (1.1-1.3 em) between 
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
 
 
 def without_running_text(pages: Sequence[Page]) -> list[list[Run]]:
-    """Each page's runs without its running heads, feet and page numbers."""
+    """Each page's runs without its running heads, feet and page numbers. A run repeats, or its
+    whole line does: a producer may set the same footer as one run on one page and as a run per
+    letter on another (its letters spaced out), so a line is also compared without its spaces."""
     edge = [_margin_lines(p) for p in pages]
-    seen: Counter[tuple[str, int]] = Counter()
+    runs: Counter[tuple[str, int]] = Counter()
+    lines_seen: Counter[tuple[str, int]] = Counter()
     for page, lines in zip(pages, edge, strict=True):
-        seen.update({_place(r) for r in page.runs if r.line in lines})
+        runs.update({_place(r) for r in page.runs if r.line in lines})
+        lines_seen.update(set(_line_places(page, lines).values()))
     least = max(2, MIN_REPEAT_SHARE * len(pages))
-    return [[r for r in page.runs
-             if r.line not in lines or not (seen[_place(r)] >= least or _page_number(r.text, page.number))]
-            for page, lines in zip(pages, edge, strict=True)]
+    kept: list[list[Run]] = []
+    for page, lines in zip(pages, edge, strict=True):
+        repeated = {line for line, place in _line_places(page, lines).items() if lines_seen[place] >= least}
+        kept.append([r for r in page.runs if r.line not in lines or not (
+            r.line in repeated or runs[_place(r)] >= least or _page_number(r.text, page.number))])
+    return kept
+
+
+def _line_places(page: Page, lines: set[int]) -> dict[int, tuple[str, int]]:
+    """Each margin line's text without its spaces (digits aside) and its place on the page."""
+    texts: dict[int, list[str]] = {}
+    bases: dict[int, float] = {}
+    for run in page.runs:
+        if run.line in lines:
+            texts.setdefault(run.line, []).append(run.text)
+            bases.setdefault(run.line, run.base)
+    return {line: (_SPACES.sub("", _DIGITS.sub("#", "".join(parts))), round(bases[line] / 2))
+            for line, parts in texts.items()}
 
 
 def _page_number(text: str, number: int) -> bool:

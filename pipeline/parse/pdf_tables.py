@@ -27,6 +27,7 @@ MAX_LINES_BETWEEN = 3  # wrapped lines of one cell between two lines of several 
 GUTTER_SLACK = 0.5  # points: runs this close are in one column
 ROW_STEP_SLACK = 1.1  # a step up to this many body line spacings is the same cell's next line
 UNPADDED_SHARE = 0.9  # of the steps between a table's lines at a line's spacing: no padding
+MIN_STEP_SHARE = 0.6  # of the body's line spacing: a smaller step is no line spacing (a raised script)
 ASCENT, DESCENT = 0.75, 0.25  # a line's height above and below its baseline, in its font's size
 
 Cell = tuple[tuple[Run, ...], ...]  # a cell's lines, each its runs left to right
@@ -206,13 +207,16 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
             band_bottom = 0.0
         band_bottom = max(band_bottom, run.base + DESCENT * run.size)
     steps = [min(r.base for r in below) - max(r.base for r in above) for above, below in pairwise(bands)]
-    close = ROW_STEP_SLACK * line_step * bands[0][0].size
+    spacing = _spacing(bands, steps, line_step * bands[0][0].size)
     body_steps = steps[1:]  # the header may stand apart from its rows
-    if body_steps and sum(step <= close for step in body_steps) >= UNPADDED_SHARE * len(body_steps):
+    if body_steps and sum(step <= ROW_STEP_SLACK * spacing for step in body_steps) \
+            >= UNPADDED_SHARE * len(body_steps):
         # (Nearly) every line follows at a line's spacing: a table set without padding, where no
-        # step tells a row from a wrapped cell. Every line is a row, but one that leaves the
-        # first column empty goes on the row above.
-        first_column = min(r.x0 for r in runs) + GUTTER_SLACK
+        # step tells a row from a wrapped cell; or every row is one band (cells centred in their
+        # rows). Every band is a row, but one that leaves the first column empty goes on the row
+        # above (the first column's extent, not its left edge: a cell's text starts a point or
+        # so apart from the next one's).
+        first_column = _columns(runs)[0][1] + GUTTER_SLACK
         grouped = []
         for band in bands:
             if grouped and all(r.x0 > first_column for r in band):
@@ -222,11 +226,30 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
         return grouped
     grouped = []
     for band, step in zip(bands, [math.inf, *steps], strict=True):
-        if grouped and step <= ROW_STEP_SLACK * line_step * band[0].size:
+        if grouped and step <= ROW_STEP_SLACK * spacing:
             grouped[-1].extend(band)  # the next line of the same cells
         else:
             grouped.append(band)
     return grouped
+
+
+def _spacing(bands: Sequence[Sequence[Run]], steps: Sequence[float], body: float) -> float:
+    """The table's own line spacing, in points, where the table shows it (a table's line height is
+    its own, often tighter than the body's): the step between two lines of one cell, that is two
+    lines in one column of one band (a row whose cells are centred), or, between bands, the
+    smaller of two kinds of step (wrapped lines and padded rows). Without such evidence, the
+    body's: every step may hold a row's padding."""
+    columns = _columns([r for band in bands for r in band])
+    inside: list[float] = []
+    for band in bands:
+        lines: dict[tuple[int, int], float] = {}  # (column, line) -> baseline
+        for run in band:
+            lines.setdefault((_nearest(run, columns), run.line), run.base)
+        inside.extend(b - a for (ka, a), (kb, b) in pairwise(sorted(lines.items())) if ka[0] == kb[0])
+    own = [step for step in (*inside, *steps) if step > MIN_STEP_SHARE * body]
+    if any(step > MIN_STEP_SHARE * body for step in inside) or (own and max(own) > ROW_STEP_SLACK * min(own)):
+        return min([body, *own])
+    return body
 
 
 def _table(rows: list[list[Run]], columns: Sequence[tuple[float, float]]) -> Table:
