@@ -28,6 +28,7 @@ MIN_LINE_STEP, DEFAULT_LINE_STEP = 0.8, 1.2  # baseline to baseline, in ems
 INDENT_EM = 0.75  # a left edge this far in from the body's is an indent
 FIRST_LINE_INDENT_EM = 3.0  # a paragraph's first line may start this far in (LaTeX: 1.5 em)
 SCRIPT_LEADING_EM = 0.5  # a sub- or superscript may add this to its line's height
+WORD_SPACE_EM = 0.35  # a word space at its widest in common faces (Times 0.25 em, DejaVu 0.32, Verdana 0.35)
 
 _BULLET = re.compile(rf"^[{BULLETS}]\s+")
 _NUMBERED = re.compile(rf"^{NUMBER_MARKER}\s+")
@@ -96,7 +97,7 @@ def _merge(line: list[Run]) -> Run:
         return line[0]
     first = line[0]
     return Run(line_text(line), first.x0, max(r.x1 for r in line), first.base,
-               first.size, all(r.bold for r in line), first.line)
+               first.size, all(r.bold for r in line), first.line, first.lead)
 
 
 def _continues(above: Run, run: Run, first: Run, body: Body) -> bool:
@@ -126,8 +127,10 @@ def goes_on(above: Run, run: Run, first: Run, body: Body) -> bool:
     if run.size != above.size or run.bold != above.bold:
         return False
     word = run.text.split(" ", 1)[0]
-    char_width = (run.x1 - run.x0) / max(len(run.text), 1)
-    full = body.right - above.x1 < (len(word) + 1) * char_width  # the next word would not have fit
+    # The next word would not have fit: its own width (capitals and digits are wider than the
+    # line's average character), and a word space, beyond the line above's end.
+    width = run.lead - run.x0 if run.lead > run.x0 else len(word) * (run.x1 - run.x0) / max(len(run.text), 1)
+    full = body.right - above.x1 < width + WORD_SPACE_EM * run.size
     hanging = _opens_item(first.text) and run.x0 > first.x0
     if _opens_item(run.text) and not broken_word(above.text) \
             and not (hanging and full and run.x0 > first.x0 + INDENT_EM / 2 * run.size):

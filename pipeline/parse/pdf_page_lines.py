@@ -45,7 +45,7 @@ def numbered(number: int, width: float, height: float, runs: list[Run],
         while len(line) > 1 and _LONE_MARKER.match(line[0].text) \
                 and line[1].x0 - line[0].x1 <= BULLET_GAP_EM * line[1].size:  # "•" set apart from its text
             line[:2] = [Run(f"{line[0].text} {line[1].text}", line[0].x0, line[1].x1, line[1].base,
-                            line[1].size, line[1].bold, 0)]
+                            line[1].size, line[1].bold, 0, line[0].lead)]
         numbered.extend(r._replace(line=k) for r in line)
         first = line[0]
         beside = marks[bisect_left(marks, (first.base - first.size,)):bisect_right(marks, (first.base, inf))]
@@ -73,13 +73,14 @@ def _scripts(line: list[Run]) -> list[Run]:
         scripted = run.size < (1 - SCRIPT_SIZE_STEP) * main.size and abs(shift) > SCRIPT_SHIFT * main.size
         if scripted:
             run = Run(script(run.text, raised=shift < 0), run.x0, run.x1, main.base, main.size,
-                      run.bold, run.line)
+                      run.bold, run.line, run.lead)
         if out and (scripted or SCRIPT_END.search(out[-1].text)) \
                 and run.x0 - out[-1].x1 < COLUMN_GAP_EM * main.size:  # a script is part of its word
             before = out[-1]
             space = "" if run.x0 - before.x1 < TOUCHING_EM * main.size else " "
+            lead = run.lead if not space and " " not in before.text else before.lead  # "10" "^{9}"
             run = Run(before.text + space + run.text, before.x0, run.x1, before.base, before.size,
-                      before.bold and run.bold, before.line)
+                      before.bold and run.bold, before.line, lead)
             out[-1] = run
             continue
         out.append(run)

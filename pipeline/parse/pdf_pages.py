@@ -169,7 +169,7 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
         x0, x1 = min(x0, x1), max(x0, x1)  # a run set right to left, or a box PDFium got wrong
         size, base = size_of(first), baseline(first)
         if x1 - x0 > WIDE_CHAR_EM * size * (last - first + 1):
-            parts = [(*box(a), a, b, text, bold) for a, b, text, bold in words]
+            parts = [(box(a)[0], box(b)[1], a, b, text, bold) for a, b, text, bold in words]
             groups: list[list[tuple[float, float, int, int, str, bool]]] = [[parts[0]]]
             for part in parts[1:]:
                 if part[0] - groups[-1][-1][1] > COLUMN_GAP_EM * size:
@@ -177,9 +177,10 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
                 groups[-1].append(part)
             for group in groups:
                 yield Run(" ".join(g[4] for g in group), group[0][0], group[-1][1],
-                          baseline(group[0][2]), size, all(g[5] for g in group), 0)
+                          baseline(group[0][2]), size, all(g[5] for g in group), 0, group[0][1])
             return
-        yield Run(" ".join(w[2] for w in words), x0, x1, base, size, all(w[3] for w in words), 0)
+        lead = x1 if len(words) == 1 else max(box(words[0][1]))  # where its first word ends
+        yield Run(" ".join(w[2] for w in words), x0, x1, base, size, all(w[3] for w in words), 0, lead)
 
     start = 0
     for brk in (*_LINE_BREAK.finditer(text), None):

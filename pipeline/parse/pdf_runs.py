@@ -34,6 +34,7 @@ class Run(NamedTuple):
     size: float  # font size in points
     bold: bool
     line: int  # 1-based line of the page's text (``Page.lines``) the run is on
+    lead: float  # right edge of its first word: whether that word would have fit on the line above
 
 
 @dataclass(frozen=True, slots=True)

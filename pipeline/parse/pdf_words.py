@@ -19,6 +19,7 @@ MAX_TOKEN_LOOKBACK = 512  # characters: no address or name runs longer (bounds e
 MIN_UNSPACED_TOKEN = 24  # characters: a bracket open in a token this long is inside a name
 _SENTENCE_ENDS = frozenset(".!?:;")
 _CLOSING = " )]'\"\u201d\u2019*_"  # what may close a sentence after its stop
+_OPENING = "([\"'\u201c\u2018"  # what may open a phrase before its first word
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _HYPHENS = frozenset(LINE_END_HYPHENS + "-")
@@ -102,10 +103,13 @@ def _inside_long_token(text: str) -> bool:
 
 
 def mid_sentence(above: str, below: str) -> bool:
+    """Whether a break between ``above`` and ``below`` falls inside a sentence: ``above`` ends
+    none, and ``below`` goes on in lower case (an opening bracket or quote before it aside:
+    "[pubmed.ncbi.nlm.nih.gov]"), with a number, or after a comma or a broken word."""
     if ends_sentence(above):
         return False
-    return below[:1].islower() or below[:1].isdigit() or above.rstrip()[-1:] in "," + LINE_END_HYPHENS \
-        or bool(broken_word(above))
+    return below.lstrip(_OPENING)[:1].islower() or below[:1].isdigit() \
+        or above.rstrip()[-1:] in "," + LINE_END_HYPHENS or bool(broken_word(above))
 
 
 def ends_sentence(text: str) -> bool:
