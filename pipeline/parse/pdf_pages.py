@@ -43,6 +43,7 @@ _FONT_NAME_BYTES = 128
 _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)  # "LiberationSerif-Bold"
 _WORD = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def read_pages(data: bytes) -> list[Page]:
@@ -199,8 +200,11 @@ def _runs(textpage: object, text: str, height: float) -> Iterator[Run]:
             if not words:
                 size, piece_font = size_of(first), font_size
             # A font size other than the piece's (the font's own, before the matrix: one call) marks
-            # a sub- or superscript, or a change of font the drawn sizes then tell apart.
-            if font_size != piece_font or (last > first and get_size(textpage, last) != piece_font):
+            # a sub- or superscript, or a change of font the drawn sizes then tell apart. A script
+            # sits at a word's end ("lines.[1]", "C4H10O2S2"), or inside a word with a number
+            # ("10^{9}/L", "CO2-free"): those words have every character's size read.
+            inside = range(first + 1, last + 1) if _HAS_DIGIT.search(word) else range(last, last + 1)
+            if font_size != piece_font or any(get_size(textpage, k) != piece_font for k in inside):
                 word = _scripted(text, first, last, size_of, baseline, size)
             known = bold_fonts.get((font_size, get_weight(textpage, first)))
             words.append((first, last, word, bold_of(first, font_size) if known is None else known))

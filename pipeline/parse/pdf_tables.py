@@ -99,8 +99,9 @@ def _table_at(lines: list[list[Run]], i: int, line_step: float, rules: Sequence[
         elif len(_spanned(band[0], columns)) > 1:
             break  # a line of prose crosses the gutters: the table ended above it
         k += 1
-    if below and not _fits(lines[i], columns):
-        return None  # the first line is no header of these columns (a heading set in pieces)
+    if below and not _fits(lines[i], _apart(list(columns), lines[i + 1:last_multi + 1])):
+        return None  # the first line is no header of these columns (a heading set in pieces); a
+        # column split by cells centred narrower than their neighbours' ("-") counts as one
     end = last_multi + 1
     # The next lines of the last row's cells, at line spacing, inside one column each.
     while end < len(lines) and len(lines[end]) == 1 and len(_spanned(lines[end][0], columns)) == 1 \
@@ -219,18 +220,24 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
         first_column = _columns(runs)[0][1] + GUTTER_SLACK
         grouped = []
         for band in bands:
-            if grouped and all(r.x0 > first_column for r in band):
+            if grouped and all(r.x0 > first_column for r in band) and not _header_ends(grouped, band):
                 grouped[-1].extend(band)
             else:
                 grouped.append(band)
         return grouped
     grouped = []
     for band, step in zip(bands, [math.inf, *steps], strict=True):
-        if grouped and step <= ROW_STEP_SLACK * spacing:
+        if grouped and step <= ROW_STEP_SLACK * spacing and not _header_ends(grouped, band):
             grouped[-1].extend(band)  # the next line of the same cells
         else:
             grouped.append(band)
     return grouped
+
+
+def _header_ends(grouped: Sequence[Sequence[Run]], band: Sequence[Run]) -> bool:
+    """Whether ``band`` starts the first row under a bold header: the header's text is all bold
+    and the band's is not (a step alone cannot tell a header over one row from a wrapped cell)."""
+    return len(grouped) == 1 and all(r.bold for r in grouped[0]) and not all(r.bold for r in band)
 
 
 def _spacing(bands: Sequence[Sequence[Run]], steps: Sequence[float], body: float) -> float:

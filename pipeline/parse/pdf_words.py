@@ -23,6 +23,7 @@ _OPENING = "([\"'\u201c\u2018"  # what may open a phrase before its first word
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _HYPHENS = frozenset(LINE_END_HYPHENS + "-")
+_DASHES = "\u2013\u2014"  # en and em dash: a line may break after one set between two words
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
@@ -47,15 +48,23 @@ def join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
             rest = tail.group(0) if tail else ""
             joined = bool(rest) and (head + rest).lower() in words and f"{head}-{rest}".lower() not in words
             out = out[:-1] + ("" if joined else "-") + piece
-        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out) \
+        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out) or _after_dash(out, piece) \
+                or (head and piece[:1] in "([") \
                 or (cut and (_long_token(previous) or (_long_token(piece) and _cut_at_edge(line, right)))):
-            out += piece  # the line broke inside a word that holds no space (an address, a name)
+            out += piece  # the line broke inside a word that holds no space (an address, a name,
+            # "N-" / "(2,2,2-trifluoroethyl)": a hyphen before a bracket is kept)
         else:
             out += " " + piece
         cut, previous = _cut_at_edge(line, right), piece
     for mark in LINE_END_HYPHENS:
         out = out.replace(mark, "-" if mark != "\u00ad" else "")
     return out
+
+
+def _after_dash(text: str, piece: str) -> bool:
+    """Whether the line broke after a dash inside a token ("10–" / "20 °C", "JAK1/JAK2—" / "STAT"):
+    a dash that follows a character, not a space, joins what comes after it without one."""
+    return text[-1:] in _DASHES and len(text) > 1 and not text[-2].isspace() and piece[:1].isalnum()
 
 
 def line_text(runs: Sequence[Run]) -> str:
@@ -105,11 +114,14 @@ def _inside_long_token(text: str) -> bool:
 def mid_sentence(above: str, below: str) -> bool:
     """Whether a break between ``above`` and ``below`` falls inside a sentence: ``above`` ends
     none, and ``below`` goes on in lower case (an opening bracket or quote before it aside:
-    "[pubmed.ncbi.nlm.nih.gov]"), with a number, or after a comma or a broken word."""
+    "[pubmed.ncbi.nlm.nih.gov]"), with a number, or after a comma or a broken word. After a
+    colon only lower case goes on ("Available at:" / "[https://..."): what a colon introduces
+    in capitals or with a number is a block of its own (a list, a table)."""
+    lower = below.lstrip(_OPENING)[:1].islower()
     if ends_sentence(above):
-        return False
-    return below.lstrip(_OPENING)[:1].islower() or below[:1].isdigit() \
-        or above.rstrip()[-1:] in "," + LINE_END_HYPHENS or bool(broken_word(above))
+        return lower and above.rstrip(_CLOSING)[-1:] == ":"
+    return lower or below[:1].isdigit() or above.rstrip()[-1:] in "," + LINE_END_HYPHENS \
+        or bool(broken_word(above))
 
 
 def ends_sentence(text: str) -> bool:
