@@ -31,6 +31,9 @@ SCRIPT_LEADING_EM = 0.5  # a sub- or superscript may add this to its line's heig
 WORD_SPACE_EM = 0.35  # a word space at its widest in common faces (Times 0.25 em, DejaVu 0.32, Verdana 0.35)
 
 _BULLET = re.compile(rf"^[{BULLETS}]\s+")
+# Words an English sentence or title never ends on: a line ending on one goes on below.
+_OPEN_ENDED = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of",
+                         "on", "or", "than", "the", "to", "via", "with"})
 _NUMBERED = re.compile(rf"^{NUMBER_MARKER}\s+")
 
 
@@ -143,9 +146,12 @@ def goes_on(above: Run, run: Run, first: Run, body: Body) -> bool:
         # paragraph's first line was the one indented (LaTeX, word processors)
     if full:
         return True  # the wrapper broke the line
-    # A right edge is an estimate (ragged text, a narrower frame); a sentence that goes on in
-    # lower case or with a number after a line that does not end one is wrapped all the same.
-    return (word[:1].islower() or word[:1].isdigit()) and not ends_sentence(above.text)
+    # A right edge is an estimate (ragged text, a narrower frame: a figure's caption); a sentence
+    # that goes on in lower case or with a number after a line that does not end one is wrapped
+    # all the same, and so is a line that ends on a word no sentence or title ends on ("and").
+    if ends_sentence(above.text):
+        return False
+    return word[:1].islower() or word[:1].isdigit() or above.text.rsplit(" ", 1)[-1] in _OPEN_ENDED
 
 
 def _classify(block: LineBlock, body: Body, bulleted: bool) -> None:

@@ -27,6 +27,7 @@ MAX_LINES_BETWEEN = 3  # wrapped lines of one cell between two lines of several 
 GUTTER_SLACK = 0.5  # points: runs this close are in one column
 ROW_STEP_SLACK = 1.1  # a step up to this many body line spacings is the same cell's next line
 UNPADDED_SHARE = 0.9  # of the steps between a table's lines at a line's spacing: no padding
+MIN_UNPADDED_STEPS = 2  # ... of at least this many (one step under a header may be a wrapped row)
 MIN_STEP_SHARE = 0.6  # of the body's line spacing: a smaller step is no line spacing (a raised script)
 ASCENT, DESCENT = 0.75, 0.25  # a line's height above and below its baseline, in its font's size
 
@@ -210,8 +211,8 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
     steps = [min(r.base for r in below) - max(r.base for r in above) for above, below in pairwise(bands)]
     spacing = _spacing(bands, steps, line_step * bands[0][0].size)
     body_steps = steps[1:]  # the header may stand apart from its rows
-    if body_steps and sum(step <= ROW_STEP_SLACK * spacing for step in body_steps) \
-            >= UNPADDED_SHARE * len(body_steps):
+    at_spacing = sum(step <= ROW_STEP_SLACK * spacing for step in body_steps)
+    if len(body_steps) >= MIN_UNPADDED_STEPS and at_spacing >= UNPADDED_SHARE * len(body_steps):
         # (Nearly) every line follows at a line's spacing: a table set without padding, where no
         # step tells a row from a wrapped cell; or every row is one band (cells centred in their
         # rows). Every band is a row, but one that leaves the first column empty goes on the row

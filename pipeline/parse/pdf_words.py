@@ -23,7 +23,7 @@ _OPENING = "([\"'\u201c\u2018"  # what may open a phrase before its first word
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _HYPHENS = frozenset(LINE_END_HYPHENS + "-")
-_DASHES = "\u2013\u2014"  # en and em dash: a line may break after one set between two words
+_BREAKS_AFTER = "\u2013\u2014/"  # en and em dash, slash: a line may break after one inside a token
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
@@ -48,7 +48,7 @@ def join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
             rest = tail.group(0) if tail else ""
             joined = bool(rest) and (head + rest).lower() in words and f"{head}-{rest}".lower() not in words
             out = out[:-1] + ("" if joined else "-") + piece
-        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out) or _after_dash(out, piece) \
+        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out) or _after_break(out) \
                 or (head and piece[:1] in "([") \
                 or (cut and (_long_token(previous) or (_long_token(piece) and _cut_at_edge(line, right)))):
             out += piece  # the line broke inside a word that holds no space (an address, a name,
@@ -61,10 +61,11 @@ def join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
     return out
 
 
-def _after_dash(text: str, piece: str) -> bool:
-    """Whether the line broke after a dash inside a token ("10–" / "20 °C", "JAK1/JAK2—" / "STAT"):
-    a dash that follows a character, not a space, joins what comes after it without one."""
-    return text[-1:] in _DASHES and len(text) > 1 and not text[-2].isspace() and piece[:1].isalnum()
+def _after_break(text: str) -> bool:
+    """Whether the line broke after a dash or a slash inside a token ("10–" / "20 °C", "BRCA2−/"
+    / "−", "and/" / "or"): one that follows a character, not a space, joins what comes after
+    it without one."""
+    return text[-1:] in _BREAKS_AFTER and len(text) > 1 and not text[-2].isspace()
 
 
 def line_text(runs: Sequence[Run]) -> str:
