@@ -21,7 +21,7 @@ line within the page).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.blocks import Block, Parsed, TableBlock
@@ -64,8 +64,8 @@ def parse(data: bytes) -> PdfText:
         first += page.line_count
     kept = [[r._replace(line=r.line + start - 1) for r in runs]
             for runs, start in zip(without_running_text(pages), starts, strict=True)]
-    bulleted = frozenset(k + start - 1 for page, start in zip(pages, starts, strict=True)
-                         for k in page.bulleted)
+    bulleted = {k + start - 1: x for page, start in zip(pages, starts, strict=True)
+                 for k, x in page.bullets.items()}
     blocks = mark_headings(list(nest_under_labels(_read_blocks(kept, [p.rules for p in pages], bulleted))))
     return PdfText(Parsed(tuple(blocks)), tuple(starts))
 
@@ -78,7 +78,7 @@ def page_texts(data: bytes) -> list[list[str]]:
 
 
 def _read_blocks(pages: list[list[Run]], rules: Sequence[Sequence[float]],
-                 bulleted: frozenset[int]) -> list[Block]:
+                 bulleted: Mapping[int, float]) -> list[Block]:
     """The document's blocks, in reading order, each with its document lines."""
     body = body_of(pages)
     words = word_forms(pages)
@@ -108,7 +108,7 @@ def _first_line(item: LineBlock | Table) -> int:
     return item.runs[0].line if isinstance(item, LineBlock) else item.lines[0][0]
 
 
-def _join_continued_blocks(items: list[tuple[int, LineBlock | Table]], bulleted: frozenset[int],
+def _join_continued_blocks(items: list[tuple[int, LineBlock | Table]], bulleted: Mapping[int, float],
                            body: Body) -> list[tuple[int, LineBlock | Table]]:
     """A block that ends one page full and goes on at the top of the next is one block, when the
     text says so too: a page break gives no line spacing to go by, and a line that fills the

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -78,7 +79,7 @@ def body_of(pages: list[list[Run]]) -> Body:
     return Body(size, float(left), right, step)
 
 
-def line_blocks(runs: list[Run], body: Body, bulleted: frozenset[int]) -> list[LineBlock]:
+def line_blocks(runs: list[Run], body: Body, bulleted: Mapping[int, float]) -> list[LineBlock]:
     """The page's lines outside tables joined into blocks (see the module's reasons)."""
     merged = [_merge(line) for line in by_line(runs)]
     blocks: list[LineBlock] = []
@@ -90,7 +91,7 @@ def line_blocks(runs: list[Run], body: Body, bulleted: frozenset[int]) -> list[L
             blocks.append(LineBlock([run]))
     for block in blocks:
         _classify(block, body, block.runs[0].line in bulleted)
-    _list_depths([b for b in blocks if b.kind == "item"])
+    _list_depths([b for b in blocks if b.kind == "item"], bulleted)
     return blocks
 
 
@@ -165,14 +166,18 @@ def _classify(block: LineBlock, body: Body, bulleted: bool) -> None:
         block.kind = "item"
 
 
-def _list_depths(items: list[LineBlock]) -> None:
-    """Each item's depth: the rank of its left edge among the items' edges on the page."""
+def _list_depths(items: list[LineBlock], bulleted: Mapping[int, float]) -> None:
+    """Each item's depth: the rank of its marker's left edge among the items' on the page (a drawn
+    bullet stands left of its item's text, a character or a number opens it)."""
+    def marker(block: LineBlock) -> float:
+        return bulleted.get(block.runs[0].line, block.runs[0].x0)
+
     edges: list[float] = []
-    for x in sorted(b.runs[0].x0 for b in items):
+    for x in sorted(marker(b) for b in items):
         if not edges or x - edges[-1] > INDENT_EM * items[0].runs[0].size:
             edges.append(x)
     for block in items:
-        x = block.runs[0].x0
+        x = marker(block)
         block.level = max(k for k, e in enumerate(edges) if x >= e - 1)
 
 

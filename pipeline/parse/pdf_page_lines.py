@@ -27,7 +27,7 @@ _LONE_MARKER = re.compile(rf"^{_MARKER}(?: {_MARKER})*$")  # list markers alone:
 
 
 def numbered(number: int, width: float, height: float, runs: list[Run],
-              rules: tuple[float, ...], marks: list[tuple[float, float]]) -> Page:
+              rules: tuple[float, ...], marks: list[tuple[float, float, float]]) -> Page:
     """The page with its runs on numbered lines: runs whose baselines are within a third of
     their size of each other share a line, top to bottom, each line left to right; and the
     lines a drawn bullet opens (one just left of the line's first run, beside its text)."""
@@ -39,7 +39,7 @@ def numbered(number: int, width: float, height: float, runs: list[Run],
         else:
             lines.append([run])
     numbered: list[Run] = []
-    bulleted: set[int] = set()
+    bullets: dict[int, float] = {}
     for k, line in enumerate(lines, start=1):
         line = _scripts(sorted(line, key=lambda r: r.x0))
         while len(line) > 1 and _LONE_MARKER.match(line[0].text) \
@@ -49,9 +49,11 @@ def numbered(number: int, width: float, height: float, runs: list[Run],
         numbered.extend(r._replace(line=k) for r in line)
         first = line[0]
         beside = marks[bisect_left(marks, (first.base - first.size,)):bisect_right(marks, (first.base, inf))]
-        if any(0 <= first.x0 - x <= BULLET_GAP_EM * first.size for _, x in beside):
-            bulleted.add(k)
-    return Page(number, width, height, tuple(numbered), rules, len(lines), frozenset(bulleted))
+        for _, right, left in beside:
+            if 0 <= first.x0 - right <= BULLET_GAP_EM * first.size:
+                bullets[k] = left
+                break
+    return Page(number, width, height, tuple(numbered), rules, len(lines), bullets)
 
 
 def _same_line(line: list[Run], run: Run) -> bool:

@@ -238,7 +238,7 @@ def _scripted(text: str, first: int, last: int, size_of: Callable[[int], float],
     return "".join(script(chars, raised=kind == "sup") if kind else chars for kind, chars in pieces)
 
 
-def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tuple[float, float]]]:
+def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tuple[float, float, float]]]:
     """The y of each long, flat drawing on the page (the lines a ruled table draws between rows),
     and the middle and right edge of each small, square one (a list's drawn bullet), top down."""
     import pypdfium2 as pdfium
@@ -246,7 +246,7 @@ def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tupl
 
     assert isinstance(page, pdfium.PdfPage)
     found: set[float] = set()
-    marks: list[tuple[float, float]] = []
+    marks: list[tuple[float, float, float]] = []  # (middle y, right x, left x)
     x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
     for index in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, index)
@@ -257,6 +257,6 @@ def _graphics(page: object, height: float) -> tuple[tuple[float, ...], list[tupl
         if h <= RULE_THICKNESS and w >= RULE_MIN_WIDTH:
             found.add(round(height - (y0.value + y1.value) / 2, 1))
         elif BULLET_MIN <= w <= BULLET_MAX and BULLET_MIN <= h <= BULLET_MAX and 0.5 <= w / h <= 2:
-            marks.append((height - (y0.value + y1.value) / 2, x1.value))
+            marks.append((height - (y0.value + y1.value) / 2, x1.value, x0.value))
     return tuple(sorted(found)), sorted(marks)
 

@@ -45,7 +45,8 @@ class Page:
     runs: tuple[Run, ...]
     rules: tuple[float, ...]  # y (from the top) of each horizontal ruling line
     line_count: int
-    bulleted: frozenset[int]  # lines opened by a drawn list bullet (a disc or square, not a character)
+    bullets: dict[int, float]  # lines opened by a drawn list bullet (a disc or square, not a character):
+    # the bullet's left edge, where a character marker would stand
 
     def lines(self) -> list[str]:
         """The page's text, line by line, the runs on a line joined by tabs (as records count them)."""

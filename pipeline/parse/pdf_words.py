@@ -36,6 +36,7 @@ def word_forms(pages: list[list[Run]]) -> set[str]:
 def join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
     """Lines of one block or cell as one line of text: a word broken at a line's end joined."""
     right = max((r.x1 for line in lines for r in line), default=0.0)
+    left = min((line[0].x0 for line in lines), default=0.0)
     out, cut, previous = "", False, ""
     for line in lines:
         piece = line_text(line).translate(_LIGATURES)
@@ -48,8 +49,8 @@ def join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
             rest = tail.group(0) if tail else ""
             joined = bool(rest) and (head + rest).lower() in words and f"{head}-{rest}".lower() not in words
             out = out[:-1] + ("" if joined else "-") + piece
-        elif piece[:1] in _NO_SPACE_BEFORE or _inside_long_token(out) or _after_break(out) \
-                or (head and piece[:1] in "([") \
+        elif piece[:1] in _NO_SPACE_BEFORE or _after_break(out) or (head and piece[:1] in "([") \
+                or (cut and _inside_long_token(out) and _wider_than(out, piece, line, left, right)) \
                 or (cut and (_long_token(previous) or (_long_token(piece) and _cut_at_edge(line, right)))):
             out += piece  # the line broke inside a word that holds no space (an address, a name,
             # "N-" / "(2,2,2-trifluoroethyl)": a hyphen before a bracket is kept)
@@ -59,6 +60,14 @@ def join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
     for mark in LINE_END_HYPHENS:
         out = out.replace(mark, "-" if mark != "\u00ad" else "")
     return out
+
+
+def _wider_than(text: str, piece: str, line: Sequence[Run], left: float, right: float) -> bool:
+    """Whether the token a line break cut is wider than a whole line: only such a token is cut
+    where the line ends (a shorter one would have been moved whole to the next line)."""
+    token = text[text.rfind(" ", max(0, len(text) - MAX_TOKEN_LOOKBACK)) + 1:] + piece.split(" ", 1)[0]
+    run = line[0]
+    return len(token) * (run.x1 - run.x0) / max(len(run.text), 1) > right - left
 
 
 def _after_break(text: str) -> bool:
