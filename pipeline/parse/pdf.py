@@ -40,7 +40,7 @@ from pipeline.parse.pdf_blocks import (
 from pipeline.parse.pdf_guard import guarded
 from pipeline.parse.pdf_pages import read_pages
 from pipeline.parse.pdf_running import without_running_text
-from pipeline.parse.pdf_runs import Run
+from pipeline.parse.pdf_runs import SHOWN_HYPHENS, Run
 from pipeline.parse.pdf_tables import Cell, Table, find_tables
 from pipeline.parse.pdf_words import join_lines, mid_sentence, word_forms
 
@@ -138,7 +138,7 @@ def _join_continued_tables(items: list[tuple[int, LineBlock | Table]]) -> list[t
         before = out[-1][1] if out else None
         if isinstance(item, Table) and isinstance(before, Table) and before.width == item.width \
                 and page != out[-1][0]:
-            rows = item.rows[1:] if _cells(item.rows[0]) == _cells(before.rows[0]) else item.rows
+            rows = item.rows[1:] if _row_text(item.rows[0]) == _row_text(before.rows[0]) else item.rows
             lines = item.lines[len(item.rows) - len(rows):]
             out[-1] = (page, Table(before.rows + rows, before.lines + lines, before.width))
             continue
@@ -146,6 +146,8 @@ def _join_continued_tables(items: list[tuple[int, LineBlock | Table]]) -> list[t
     return out
 
 
-def _cells(row: Sequence[Cell]) -> tuple[str, ...]:
-    return tuple(" ".join(r.text for line in cell for r in line) for cell in row)
-
+def _row_text(row: Sequence[Cell]) -> str:
+    """A row's text without its spaces, line-end hyphens as hyphens: a header repeated on the
+    next page is the same text, however the producer spaced its letters or cut its runs there."""
+    text = "".join(r.text for cell in row for line in cell for r in line)
+    return "".join(text.translate(SHOWN_HYPHENS).split())

@@ -20,7 +20,7 @@ BULLETS = "\u2022\u25e6\u25aa\u25cf\u2023\u2043\u2219\u00b7\u2013*-"
 NUMBER_MARKER = r"(\d{1,3})[.)]"
 SCRIPT_END = re.compile(r"(?:\}|</sub>)$")
 _SCRIPT = re.compile(r"<sub>|\^\{")
-_SHOWN_HYPHENS = str.maketrans("\ufffe\x02", "--")
+SHOWN_HYPHENS = str.maketrans("\ufffe\x02", "--")
 
 
 class Run(NamedTuple):
@@ -53,7 +53,7 @@ class Page:
         lines: list[list[str]] = [[] for _ in range(self.line_count)]
         for run in self.runs:
             lines[run.line - 1].append(run.text)
-        return ["\t".join(line).translate(_SHOWN_HYPHENS) for line in lines]
+        return ["\t".join(line).translate(SHOWN_HYPHENS) for line in lines]
 
 
 def by_line(runs: Sequence[Run]) -> list[list[Run]]:

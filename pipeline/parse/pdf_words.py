@@ -47,7 +47,9 @@ def join_lines(lines: Sequence[Sequence[Run]], words: set[str]) -> str:
         if head and piece[:1].isalnum():
             tail = _WORDS.match(piece)
             rest = tail.group(0) if tail else ""
-            joined = bool(rest) and (head + rest).lower() in words and f"{head}-{rest}".lower() not in words
+            # Hyphenation breaks a word, not a name's capitalised part ("K-" / "Ras(G12C)").
+            joined = bool(rest) and not rest[:1].isupper() and (head + rest).lower() in words \
+                and f"{head}-{rest}".lower() not in words
             out = out[:-1] + ("" if joined else "-") + piece
         elif piece[:1] in _NO_SPACE_BEFORE or _after_break(out) or (head and piece[:1] in "([") \
                 or (cut and _inside_long_token(out) and _wider_than(out, piece, line, left, right)) \
