@@ -128,10 +128,14 @@ def mid_sentence(above: str, below: str) -> bool:
     none, and ``below`` goes on in lower case (an opening bracket or quote before it aside:
     "[pubmed.ncbi.nlm.nih.gov]"), with a number, or after a comma or a broken word. After a
     colon only lower case goes on ("Available at:" / "[https://..."): what a colon introduces
-    in capitals or with a number is a block of its own (a list, a table)."""
+    in capitals or with a number is a block of its own (a list, a table). The caller has
+    checked that ``above`` was full, so a full stop may be an abbreviation's."""
     lower = below.lstrip(_OPENING)[:1].islower()
     if ends_sentence(above):
-        return lower and above.rstrip(_CLOSING)[-1:] == ":"
+        stop = above.rstrip(_CLOSING)[-1:]
+        # After a colon only lower case goes on; after a full stop a number does, as a citation's
+        # journal abbreviation ends its line ("Clin Cancer Res." / "2022;28(15):3318-3328.").
+        return (lower and stop == ":") or (stop == "." and below[:1].isdigit())
     return lower or below[:1].isdigit() or above.rstrip()[-1:] in "," + LINE_END_HYPHENS \
         or bool(broken_word(above))
 
