@@ -4,6 +4,11 @@
 from the browser gets it: Chromium's own print header and footer are kept (date, title, URL,
 page numbers "1/8"), they are the running header and footer a real PDF of a page has.
 
+``page_style`` gives the page another layout before Chromium prints it, as other sites and
+print settings do: another paper size, face, font size and line height, on a page without a
+doctype (so laid out in quirks mode, where tables keep the browser's default font size, as
+many vendors' pages are). ``PAGE_STYLES`` names the ones the test prints.
+
 ``reportlab_pdf`` lays the same page out again with ReportLab Platypus, the way a person
 building a PDF from the page would: headings, paragraphs, bullet and numbered lists with a
 hanging indent, tables ruled by a grid with their header row repeated on each page and long
@@ -60,7 +65,8 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     TableStyle,
 )
 
-__all__ = ["CHROMIUM", "CHROMIUM_TIMEOUT", "PdfProducerError", "chromium_pdf", "reportlab_pdf"]
+__all__ = ["CHROMIUM", "CHROMIUM_TIMEOUT", "PAGE_STYLES", "PdfProducerError", "chromium_pdf", "page_style",
+           "reportlab_pdf"]
 
 CHROMIUM: str | None = shutil.which("chromium")
 CHROMIUM_TIMEOUT = 60.0  # seconds for one page
@@ -115,6 +121,21 @@ def chromium_pdf(html: str, workdir: pathlib.Path, *, name: str = "page",
         said = f":\n{tail}" if tail else ", nothing on stderr"
         raise PdfProducerError(f"Chromium {problem} at {out} (exit status {process.returncode}){said}")
     return pdf
+
+
+# Page styles: A5 in a serif face at 9 pt (tables, in quirks mode, stay at 12 pt with their own
+# tighter line height), and US Letter landscape at 12 pt with loose 1.6 body lines.
+PAGE_STYLES = {
+    "a5-serif": "@page { size: A5; margin: 12mm } "
+                "body { font-family: 'Liberation Serif', serif; font-size: 9pt }",
+    "letter-landscape": "@page { size: letter landscape; margin: 0.5in } "
+                        "body { font-family: 'DejaVu Sans', sans-serif; font-size: 12pt; line-height: 1.6 }",
+}
+
+
+def page_style(html: str, css: str) -> str:
+    """``html`` without its doctype and with ``css`` as its first style sheet."""
+    return f"<style>{css}</style>\n" + re.sub(r"(?i)^\s*<!doctype[^>]*>", "", html, count=1)
 
 
 # --- ReportLab -----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Each guide in sources/ is turned into its HTML page (``tests/layouts.to_html``)
 and printed to PDF by two independent, real producers (``tests/pdf_producers``):
-headless Chromium, with its own running header and footer, and ReportLab, which
+headless Chromium, with its own running header and footer (as the page comes and in
+two other page styles: paper, face, size and line height), and ReportLab, which
 lays the page out again with ruled tables whose header rows repeat on every
 page, wrapped cells and a running footer. The facts of each PDF must equal the
 guide's own (everything but where in the file: ``page``, ``line`` and the
@@ -28,10 +29,11 @@ from pipeline.extract import extract
 from tests import bad_pdfs
 from tests.conftest import read_cases, source_params
 from tests.layouts import to_html
-from tests.pdf_producers import CHROMIUM, chromium_pdf, reportlab_pdf
+from tests.pdf_producers import CHROMIUM, PAGE_STYLES, chromium_pdf, page_style, reportlab_pdf
 from tests.test_layouts import facts
 
-PRODUCERS = ("chromium", "reportlab")
+# Chromium as the page comes, Chromium in other page styles, and ReportLab.
+PRODUCERS = ("chromium", *(f"chromium-{style}" for style in PAGE_STYLES), "reportlab")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
@@ -57,10 +59,11 @@ EXCEPTIONS = _exceptions()
 @cache
 def printed(producer: str, path: Path, workdir: Path) -> bytes:
     html = to_html(path.read_text("utf-8"), path.suffix)
-    if producer == "chromium":
+    if producer.startswith("chromium"):
         if CHROMIUM is None:
             pytest.skip("Chromium is not installed (.ci/run installs it)")
-        return chromium_pdf(html, workdir, name=path.stem)
+        style = PAGE_STYLES.get(producer.removeprefix("chromium-"))
+        return chromium_pdf(page_style(html, style) if style else html, workdir, name=path.stem)
     if not DEJAVU.exists():
         pytest.skip("the DejaVu fonts are not installed (.ci/run installs fonts-dejavu-core)")
     return reportlab_pdf(html)
