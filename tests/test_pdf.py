@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from pipeline.extract import extract
+from pipeline.parse.pdf_runs import Run
+from pipeline.parse.pdf_words import join_lines, mid_sentence
 from tests import bad_pdfs
 from tests.conftest import read_cases, source_params
 from tests.layouts import to_html
@@ -341,3 +344,59 @@ def test_a_smiles_broken_over_two_lines_is_one_token_again(tmp_path_factory: pyt
 def pdfium_lines(data: bytes) -> list[list[str]]:
     document = pdfium.PdfDocument(data)
     return [document[k].get_textpage().get_text_range().splitlines() for k in range(len(document))]
+
+
+def _lines(*texts: str, right: float | None = None, char: float = 4.6) -> list[list[Run]]:
+    """One run per line, set from the left edge at ``char`` points a character (or ending at
+    ``right``, the frame's edge, for a line the producer filled)."""
+    return [[Run(text, 0.0, right if right is not None else char * len(text), 12.0 * k, 10.0, False, k,
+                 char * len(text.split(" ", 1)[0]))] for k, text in enumerate(texts, start=1)]
+
+
+JOINS = [  # (lines, the frame's right edge when the lines fill it, the text they read as)
+    (("See https://www.ncbi.nlm.nih.gov/", "for each assay."), None,
+     "See https://www.ncbi.nlm.nih.gov/ for each assay."),  # an address ends at its slash
+    (("Available at: [https://www.benchchem.com/product/", "b1676213#guide]"), None,
+     "Available at: [https://www.benchchem.com/product/b1676213#guide]"),  # inside its bracket
+    (("DLD-1 BRCA2−/", "−"), None, "DLD-1 BRCA2−/−"),  # Chromium breaks after a slash
+    (("lower the temperature by 10–", "20 °C"), None, "lower the temperature by 10–20 °C"),
+    (("the K\ufffe", "Ras(G12C) inhibitors"), None, "the K-Ras(G12C) inhibitors"),  # a name's part
+    (("3-ethyl-N\ufffe", "(2,2,2-trifluoroethyl)"), None, "3-ethyl-N-(2,2,2-trifluoroethyl)"),
+    (("the cleavable protein cross-linking reagent [35S]dithiobis(succinimidyl",
+      "propionate) - PubMed"), None,  # wrapped at a space: the name fits a line
+     "the cleavable protein cross-linking reagent [35S]dithiobis(succinimidyl propionate) - PubMed"),
+    (("the compound is given by this SMILES string:", "CC1(CCC(=C(C1)C2=CC=C(C=C2)Cl)CN3CCN(CC3)"), 200.0,
+     "the compound is given by this SMILES string: CC1(CCC(=C(C1)C2=CC=C(C=C2)Cl)CN3CCN(CC3)"),
+]
+
+
+@pytest.mark.parametrize(("texts", "right", "expected"), JOINS, ids=[j[2][:32] for j in JOINS])
+def test_lines_join_with_a_space_only_where_the_text_had_one(texts: tuple[str, ...], right: float | None,
+                                                             expected: str) -> None:
+    words = {"kras", "ethyl"}  # the document writes "KRAS" elsewhere: no reason to drop K-Ras's hyphen
+    assert join_lines(_lines(*texts, right=right), words) == expected
+
+
+@pytest.mark.parametrize(("above", "below", "inside"), [
+    ("samples were stored at -20 °C.", "37 samples were then thawed.", False),
+    ("in brain metastases. Clin Cancer Res.", "2022;28(15):3318-3328.", True),
+    ("[Online PDF]. Available at:", "[https://www.benchchem.com/product/b3026418]", True),
+    ("Intervention Arms:", "Placebo for 24 weeks.", False),
+    ("preclinical characterization of INCB028050 - PubMed", "[pubmed.ncbi.nlm.nih.gov]", True),
+])
+def test_a_page_break_falls_inside_a_sentence_only_where_the_text_says_so(above: str, below: str,
+                                                                          inside: bool) -> None:
+    assert mid_sentence(above, below) is inside
+
+
+def test_joining_a_blocks_lines_is_linear() -> None:
+    """Lines ending in hyphens and long unspaced lines, 5,000 and 20,000 of them: four times
+    the lines take about four times as long (a look back over the whole text would take 16)."""
+    def took(n: int) -> float:
+        lines = _lines(*(["pro\ufffe", "x" * 400] * (n // 2)), right=1840.0)
+        start = time.perf_counter()
+        join_lines(lines, set())
+        return time.perf_counter() - start
+
+    small, large = (min(took(n) for _ in range(2)) for n in (5_000, 20_000))
+    assert large < 9 * small + 0.2, f"{small:.2f} s for 5,000 lines, {large:.2f} s for 20,000"
