@@ -8,6 +8,7 @@ the same run must give equal frames.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -135,9 +136,22 @@ def test_pip_install_of_the_project_gives_a_working_command(tmp_path: Path) -> N
         return subprocess.run([str(site / "bin" / "guide-pipeline"), *args], cwd=work, env=env,
                               capture_output=True, text=True, timeout=120, check=False)
 
-    where = subprocess.run([sys.executable, "-c", "import pipeline; print(pipeline.__file__)"], cwd=work,
-                           env=env, capture_output=True, text=True, check=True)
-    assert Path(where.stdout.strip()).is_relative_to(site)
+    # The checkout's editable install stays on the path (its finder maps the packages to the
+    # checkout): a module missing from the wheel would load from there. So after a run and a
+    # review in one process, every project module loaded must be the wheel's.
+    probe = ("import json, sys\nfrom pipeline.__main__ import main\n"
+             "codes = [main(['run', '--out', 'probe']), main(['review', '--out', 'probe'])]\n"
+             "ours = ('pipeline', 'schemas')\n"
+             "mods = [m for m in list(sys.modules.values()) if m.__name__.split('.')[0] in ours]\n"
+             "files = sorted({getattr(m, '__file__', None) or m.__name__ for m in mods})\n"
+             "print(json.dumps({'codes': codes, 'files': files}))\n")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=work, env=env, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    said = json.loads(loaded.stdout.strip().splitlines()[-1])
+    assert said["codes"] == [0, 0] and len(said["files"]) > 40, said
+    outside = [f for f in said["files"] if not Path(f).is_relative_to(site)]
+    assert not outside, f"modules loaded from outside the wheel: {outside}"
     ran = command("run")
     assert ran.returncode == 0, ran.stderr
     assert "1 documents (1 extracted" in ran.stdout
