@@ -145,10 +145,10 @@ def test_pip_install_of_the_project_gives_a_working_command(tmp_path: Path) -> N
              "mods = [m for m in list(sys.modules.values()) if m.__name__.split('.')[0] in ours]\n"
              "files = sorted({getattr(m, '__file__', None) or m.__name__ for m in mods})\n"
              "print(json.dumps({'codes': codes, 'files': files}))\n")
-    loaded = subprocess.run([sys.executable, "-c", probe], cwd=work, env=env, capture_output=True, text=True,
+    probed = subprocess.run([sys.executable, "-c", probe], cwd=work, env=env, capture_output=True, text=True,
                             timeout=120, check=False)
-    assert loaded.returncode == 0, loaded.stderr[-2000:]
-    said = json.loads(loaded.stdout.strip().splitlines()[-1])
+    assert probed.returncode == 0, probed.stderr[-2000:]
+    said = json.loads(probed.stdout.strip().splitlines()[-1])
     assert said["codes"] == [0, 0] and len(said["files"]) > 40, said
     outside = [f for f in said["files"] if not Path(f).is_relative_to(site)]
     assert not outside, f"modules loaded from outside the wheel: {outside}"
