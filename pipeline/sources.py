@@ -24,7 +24,8 @@ from schemas.fields import DOC_ID_MAX_CHARS
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 # A PDF carries its figures and fonts: a guide's runs to tens of MB. Its text is bounded by the
 # reader's own limits (pages, characters, drawing objects), read in a child process whose
-# memory is capped, so the file may be larger than a text guide; still read whole, once.
+# memory is capped, so the file may be larger than a text guide (read whole, as every source
+# is: once to plan, once to extract).
 MAX_PDF_BYTES = 100 * 1024 * 1024
 PDF_HEADER = b"%PDF-"
 PDF_HEADER_WITHIN = 1024  # readers accept the header anywhere in a PDF's first kilobyte

@@ -342,8 +342,12 @@ def test_a_smiles_broken_over_two_lines_is_one_token_again(tmp_path_factory: pyt
 
 
 def pdfium_lines(data: bytes) -> list[list[str]]:
+    """Each page's text as PDFium's own text extraction gives it, line by line."""
     document = pdfium.PdfDocument(data)
-    return [document[k].get_textpage().get_text_range().splitlines() for k in range(len(document))]
+    try:
+        return [document[k].get_textpage().get_text_range().splitlines() for k in range(len(document))]
+    finally:
+        document.close()
 
 
 def _lines(*texts: str, right: float | None = None, char: float = 4.6) -> list[list[Run]]:

@@ -40,7 +40,7 @@ from pipeline.parse.pdf_blocks import (
 from pipeline.parse.pdf_guard import guarded
 from pipeline.parse.pdf_pages import read_pages
 from pipeline.parse.pdf_running import without_running_text
-from pipeline.parse.pdf_runs import SHOWN_HYPHENS, Run
+from pipeline.parse.pdf_runs import Run, unspaced
 from pipeline.parse.pdf_tables import Cell, Table, find_tables
 from pipeline.parse.pdf_words import join_lines, mid_sentence, word_forms
 
@@ -113,8 +113,7 @@ def _join_continued_blocks(items: list[tuple[int, LineBlock | Table]], bulleted:
     """A block that ends one page full and goes on at the top of the next is one block, when the
     text says so too: a page break gives no line spacing to go by, and a line that fills the
     page's last line (a heading set as a paragraph) may end its block. So the break must fall
-    inside a sentence: the line above ends none, and the line below goes on in lower case, with
-    a number, or after a word broken by a hyphen or a comma."""
+    inside a sentence, as ``mid_sentence`` reads it."""
     out: list[tuple[int, LineBlock | Table]] = []
     for page, item in items:
         before = out[-1][1] if out else None
@@ -147,7 +146,5 @@ def _join_continued_tables(items: list[tuple[int, LineBlock | Table]]) -> list[t
 
 
 def _row_text(row: Sequence[Cell]) -> str:
-    """A row's text without its spaces, line-end hyphens as hyphens: a header repeated on the
-    next page is the same text, however the producer spaced its letters or cut its runs there."""
-    text = "".join(r.text for cell in row for line in cell for r in line)
-    return "".join(text.translate(SHOWN_HYPHENS).split())
+    """A row's text as a header repeated on the next page gives it again (``unspaced``)."""
+    return unspaced("".join(r.text for cell in row for line in cell for r in line))

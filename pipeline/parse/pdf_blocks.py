@@ -6,8 +6,8 @@ not have fit: the wrapper broke it), as the text layout reader decides for a
 hard-wrapped dump. A block set in a larger font than the body, or in bold, and short,
 is a heading; its level is the rank of its font among the headings' fonts. A block
 opened by a drawn bullet, a bullet character or a number is a list item, its depth
-the rank of its indent (an indent alone makes no item: figures and quotes are
-indented too).
+the rank of its marker's left edge (an indent alone makes no item: figures and
+quotes are indented too).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def numbered(number: int, width: float, height: float, runs: list[Run],
             lines[-1].append(run)
         else:
             lines.append([run])
-    numbered: list[Run] = []
+    placed: list[Run] = []
     bullets: dict[int, float] = {}
     for k, line in enumerate(lines, start=1):
         line = _scripts(sorted(line, key=lambda r: r.x0))
@@ -46,14 +46,14 @@ def numbered(number: int, width: float, height: float, runs: list[Run],
                 and line[1].x0 - line[0].x1 <= BULLET_GAP_EM * line[1].size:  # "•" set apart from its text
             line[:2] = [Run(f"{line[0].text} {line[1].text}", line[0].x0, line[1].x1, line[1].base,
                             line[1].size, line[1].bold, 0, line[0].lead)]
-        numbered.extend(r._replace(line=k) for r in line)
+        placed.extend(r._replace(line=k) for r in line)
         first = line[0]
         beside = marks[bisect_left(marks, (first.base - first.size,)):bisect_right(marks, (first.base, inf))]
         for _, right, left in beside:
             if 0 <= first.x0 - right <= BULLET_GAP_EM * first.size:
                 bullets[k] = left
                 break
-    return Page(number, width, height, tuple(numbered), rules, len(lines), bullets)
+    return Page(number, width, height, tuple(placed), rules, len(lines), bullets)
 
 
 def _same_line(line: list[Run], run: Run) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from pipeline.parse.pdf_runs import Page, Run, by_line
+from pipeline.parse.pdf_runs import Page, Run, by_line, unspaced
 
 MIN_REPEAT_SHARE = 0.5  # a run on this share of the pages, at the same place, is a running head
 EDGE_LINES = 2  # running heads and feet sit on a page's first or last lines
@@ -19,7 +19,6 @@ MARGIN_GAP_EM = 1.5  # ... with more than a line's spacing (1.1-1.3 em) between 
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(\d{1,4})(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
 
 
 def without_running_text(pages: Sequence[Page]) -> list[list[Run]]:
@@ -49,7 +48,7 @@ def _line_places(page: Page, lines: set[int]) -> dict[int, tuple[str, int]]:
         if run.line in lines:
             texts.setdefault(run.line, []).append(run.text)
             bases.setdefault(run.line, run.base)
-    return {line: (_SPACES.sub("", _DIGITS.sub("#", "".join(parts))), round(bases[line] / 2))
+    return {line: (_DIGITS.sub("#", unspaced("".join(parts))), round(bases[line] / 2))
             for line, parts in texts.items()}
 
 

@@ -67,6 +67,13 @@ def by_line(runs: Sequence[Run]) -> list[list[Run]]:
     return lines
 
 
+def unspaced(text: str) -> str:
+    """``text`` without its spaces, line-end hyphen marks shown as hyphens: the same text however
+    a producer spaced its letters or cut its runs (a footer set letter by letter on one page, a
+    header repeated over a table's continuation)."""
+    return "".join(text.translate(SHOWN_HYPHENS).split())
+
+
 def has_script(text: str) -> bool:
     """Whether a run's text holds a sub- or superscript as ``script`` marks it."""
     return _SCRIPT.search(text) is not None

@@ -6,8 +6,10 @@ columns with an empty gutter between every two (a line of prose crosses the
 gutters: it ends the table). Rows come from the table's ruling lines when it
 draws them; otherwise a row is the runs whose lines overlap (cells set in the
 middle or at the bottom of a taller row share its height), and a line that
-follows at the body's line spacing is the next line of the same cells, not a
-new row. The first row is the header.
+follows at the table's own line spacing (``_spacing``: a table often sets its
+cells tighter than the body) is the next line of the same cells, not a new row;
+a bold header ends at the first line that is not all bold. The first row is the
+header.
 """
 
 from __future__ import annotations
