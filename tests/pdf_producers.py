@@ -124,12 +124,15 @@ def chromium_pdf(html: str, workdir: pathlib.Path, *, name: str = "page",
 
 
 # Page styles: A5 in a serif face at 9 pt (tables, in quirks mode, stay at 12 pt with their own
-# tighter line height), and US Letter landscape at 12 pt with loose 1.6 body lines.
+# tighter line height); US Letter landscape at 12 pt with loose 1.6 body lines; a narrow column
+# set in from the left, whose tables wrap their cells over many lines.
 PAGE_STYLES = {
     "a5-serif": "@page { size: A5; margin: 12mm } "
                 "body { font-family: 'Liberation Serif', serif; font-size: 9pt }",
     "letter-landscape": "@page { size: letter landscape; margin: 0.5in } "
                         "body { font-family: 'DejaVu Sans', sans-serif; font-size: 12pt; line-height: 1.6 }",
+    "narrow-column": "body { max-width: 11cm; margin-left: 3cm; "
+                     "font-family: 'Liberation Sans', sans-serif; font-size: 10.5pt }",
 }
 
 

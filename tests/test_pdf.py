@@ -3,7 +3,7 @@
 Each guide in sources/ is turned into its HTML page (``tests/layouts.to_html``)
 and printed to PDF by two independent, real producers (``tests/pdf_producers``):
 headless Chromium, with its own running header and footer (as the page comes and in
-two other page styles: paper, face, size and line height), and ReportLab, which
+three other page styles: paper, face, size, line height, column), and ReportLab, which
 lays the page out again with ruled tables whose header rows repeat on every
 page, wrapped cells and a running footer. The facts of each PDF must equal the
 guide's own (everything but where in the file: ``page``, ``line`` and the

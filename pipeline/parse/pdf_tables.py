@@ -8,8 +8,9 @@ draws them; otherwise a row is the runs whose lines overlap (cells set in the
 middle or at the bottom of a taller row share its height), and a line that
 follows at the table's own line spacing (``_spacing``: a table often sets its
 cells tighter than the body) is the next line of the same cells, not a new row;
-a bold header ends at the first line that is not all bold. The first row is the
-header.
+a bold header ends at the first line that is not all bold, and a header cell of
+more lines, centred in its row, may start above the header's first line of
+several cells. The first row is the header. Column geometry is ``pdf_columns``'.
 """
 
 from __future__ import annotations
@@ -19,18 +20,20 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from math import inf
 
+from pipeline.parse.pdf_columns import GUTTER_SLACK, apart, columns_of, fits, nearest, spanned, widened
 from pipeline.parse.pdf_runs import Run, by_line
 
 MIN_COLUMNS = 2
 MIN_ROWS_WITH_COLUMNS = 2  # lines holding several runs; one such line is a line of prose
-MAX_LINES_BETWEEN = 3  # wrapped lines of one cell between two lines of several cells
-GUTTER_SLACK = 0.5  # points: runs this close are in one column
+# Lines of single cells between two lines of several: a row's last wrapped lines and the next
+# row's first ones (cells of five lines centred in their rows, in a narrow column, leave four).
+MAX_LINES_BETWEEN = 6
 ROW_STEP_SLACK = 1.1  # a step up to this many body line spacings is the same cell's next line
 UNPADDED_SHARE = 0.9  # of the steps between a table's lines at a line's spacing: no padding
 MIN_UNPADDED_STEPS = 2  # ... of at least this many (one step under a header may be a wrapped row)
 MIN_STEP_SHARE = 0.6  # of the body's line spacing: a smaller step is no line spacing (a raised script)
+SAME_SIZE = 0.5  # points: fonts this close in size are one size
 ASCENT, DESCENT = 0.75, 0.25  # a line's height above and below its baseline, in its font's size
 
 Cell = tuple[tuple[Run, ...], ...]  # a cell's lines, each its runs left to right
@@ -50,16 +53,19 @@ def find_tables(runs: Sequence[Run], line_step: float, rules: Sequence[float] = 
     lines = _bands(by_line(runs))
     tables: list[Table] = []
     rest: list[Run] = []
-    i = 0
+    i = floor = 0
     while i < len(lines):
         least = 1 if continued and i == 0 else MIN_ROWS_WITH_COLUMNS
-        found = _table_at(lines, i, line_step, rules, least)
+        found = _table_at(lines, i, line_step, rules, least, floor)
         if found is None:
             rest.extend(lines[i])
             i += 1
             continue
-        table, i = found
+        table, begin, end = found
+        if begin < i:  # a header cell's first lines, set above the header, were taken for text
+            del rest[len(rest) - sum(len(line) for line in lines[begin:i]):]
         tables.append(table)
+        i = floor = end
     return tables, rest
 
 
@@ -80,109 +86,58 @@ def _bands(lines: list[list[Run]]) -> list[list[Run]]:
 
 
 def _table_at(lines: list[list[Run]], i: int, line_step: float, rules: Sequence[float],
-              least: int) -> tuple[Table, int] | None:
-    """The table whose first line is ``lines[i]`` and the index after its last line."""
+              least: int, floor: int) -> tuple[Table, int, int] | None:
+    """The table whose first line of several cells is ``lines[i]``: the table, the index of its
+    first line (above ``i`` when a header cell starts higher, not above ``floor``) and the index
+    after its last line."""
     if len(lines[i]) < MIN_COLUMNS:
         return None
-    columns = _columns(lines[i])
+    columns = columns_of(lines[i])
     if len(columns) < MIN_COLUMNS:
         return None
     # Columns come from the rows under the first (a header's cells may be centred wider than
     # the column's cells); a row that does not fit them ends the table.
     below: list[Run] = []
     k, last_multi = i + 1, i
-    while k < len(lines) and k - last_multi <= MAX_LINES_BETWEEN:
+    while k < len(lines) and k - last_multi <= MAX_LINES_BETWEEN + 1:
         band = lines[k]
         if len(band) >= MIN_COLUMNS:
-            if below and not _fits(band, columns):
+            if below and not fits(band, columns):
                 break  # another table, or prose set in pieces
-            columns = _widened(columns, band) if below else _columns(band)
+            columns = widened(columns, band) if below else columns_of(band)
             below.extend(band)
             last_multi = k
-        elif len(_spanned(band[0], columns)) > 1:
+        elif len(spanned(band[0], columns)) > 1:
             break  # a line of prose crosses the gutters: the table ended above it
         k += 1
-    if below and not _fits(lines[i], _apart(list(columns), lines[i + 1:last_multi + 1])):
+    if below and not fits(lines[i], apart(list(columns), lines[i + 1:last_multi + 1])):
         return None  # the first line is no header of these columns (a heading set in pieces); a
         # column split by cells centred narrower than their neighbours' ("-") counts as one
     end = last_multi + 1
     # The next lines of the last row's cells, at line spacing, inside one column each.
-    while end < len(lines) and len(lines[end]) == 1 and len(_spanned(lines[end][0], columns)) == 1 \
+    while end < len(lines) and len(lines[end]) == 1 and len(spanned(lines[end][0], columns)) == 1 \
             and _step(lines[end - 1], lines[end]) <= ROW_STEP_SLACK * line_step * lines[end][0].size:
         end += 1
-    body = lines[i:end]
+    begin = i
+    while begin > floor and _heads(lines[begin - 1], lines[begin], lines[i], columns, line_step):
+        begin -= 1
+    body = lines[begin:end]
     if sum(len(line) >= MIN_COLUMNS for line in body) < least:
         return None
     rows = _rows(body, line_step, rules)
-    return _table(rows, _apart(_columns([r for line in body for r in line]), rows)), end
+    return _table(rows, apart(columns_of([r for line in body for r in line]), rows)), begin, end
 
 
-def _widened(columns: list[tuple[float, float]], runs: Sequence[Run]) -> list[tuple[float, float]]:
-    """``columns`` with ``runs`` merged in, as ``_columns`` of all of them would give: each run
-    widens the columns it touches into one, found by bisection (no re-sort per row)."""
-    for run in runs:
-        low = bisect_left(columns, (run.x0 - GUTTER_SLACK, -inf))
-        if low > 0 and columns[low - 1][1] + GUTTER_SLACK >= run.x0:
-            low -= 1
-        high = low
-        while high < len(columns) and columns[high][0] <= run.x1 + GUTTER_SLACK:
-            high += 1
-        touched = columns[low:high]
-        merged = (min([run.x0, *(a for a, _ in touched)]), max([run.x1, *(b for _, b in touched)]))
-        columns[low:high] = [merged]
-    return columns
-
-
-def _columns(runs: Sequence[Run]) -> list[tuple[float, float]]:
-    """Column extents: the runs' extents merged where they overlap; gutters lie between."""
-    merged: list[list[float]] = []
-    for run in sorted(runs, key=lambda r: r.x0):
-        if merged and run.x0 <= merged[-1][1] + GUTTER_SLACK:
-            merged[-1][1] = max(merged[-1][1], run.x1)
-        else:
-            merged.append([run.x0, run.x1])
-    return [(a, b) for a, b in merged]
-
-
-def _apart(columns: list[tuple[float, float]], rows: Sequence[Sequence[Run]]) -> list[tuple[float, float]]:
-    """Columns with neighbours joined where no row has text in both: a header centred over a
-    column of short left-set cells does not overlap them, yet it is one column. One pass, left
-    to right: a column joins the one before unless a row fills both."""
-    users: list[set[int]] = [set() for _ in columns]  # the rows with text in each column
-    for k, row in enumerate(rows):
-        for run in row:
-            for index in _spanned(run, columns):
-                users[index].add(k)
-    joined: list[tuple[float, float]] = []
-    together: set[int] = set()
-    for column, rows_in in zip(columns, users, strict=True):
-        if joined and not (together & rows_in):
-            joined[-1] = (joined[-1][0], column[1])
-            together |= rows_in
-        else:
-            joined.append(column)
-            together = set(rows_in)
-    return joined
-
-
-def _fits(band: Sequence[Run], columns: Sequence[tuple[float, float]]) -> bool:
-    """Each run inside one column (or a gutter), the runs of one line in different columns."""
-    seen: set[tuple[int, int]] = set()
-    for run in band:
-        spanned = _spanned(run, columns)
-        if len(spanned) > 1 or any((run.line, k) in seen for k in spanned):
-            return False
-        seen.update((run.line, k) for k in spanned)
-    return True
-
-
-def _nearest(run: Run, columns: Sequence[tuple[float, float]]) -> int:
-    middle = (run.x0 + run.x1) / 2
-    return min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - middle))
-
-
-def _spanned(run: Run, columns: Sequence[tuple[float, float]]) -> list[int]:
-    return [k for k, (a, b) in enumerate(columns) if run.x0 < b + GUTTER_SLACK and run.x1 > a - GUTTER_SLACK]
+def _heads(line: Sequence[Run], below: Sequence[Run], header: Sequence[Run],
+           columns: Sequence[tuple[float, float]], line_step: float) -> bool:
+    """Whether ``line``, above the header's first line of several cells, is the first line of a
+    header cell of more lines, centred in its row: one run, bold as the whole header is and in
+    its size, inside one column, at line spacing (a heading above a table is larger, or set
+    apart)."""
+    run = line[0]
+    return len(line) == 1 and run.bold and all(r.bold for r in header) \
+        and abs(run.size - header[0].size) < SAME_SIZE and len(spanned(run, columns)) == 1 \
+        and _step(line, below) <= ROW_STEP_SLACK * line_step * run.size
 
 
 def _step(above: Sequence[Run], below: Sequence[Run]) -> float:
@@ -220,7 +175,7 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
         # rows). Every band is a row, but one that leaves the first column empty goes on the row
         # above (the first column's extent, not its left edge: a cell's text starts a point or
         # so apart from the next one's).
-        first_column = _columns(runs)[0][1] + GUTTER_SLACK
+        first_column = columns_of(runs)[0][1] + GUTTER_SLACK
         grouped = []
         for band in bands:
             if grouped and all(r.x0 > first_column for r in band) and not _header_ends(grouped, band):
@@ -249,12 +204,12 @@ def _spacing(bands: Sequence[Sequence[Run]], steps: Sequence[float], body: float
     lines in one column of one band (a row whose cells are centred), or, between bands, the
     smaller of two kinds of step (wrapped lines and padded rows). Without such evidence, the
     body's: every step may hold a row's padding."""
-    columns = _columns([r for band in bands for r in band])
+    columns = columns_of([r for band in bands for r in band])
     inside: list[float] = []
     for band in bands:
         lines: dict[tuple[int, int], float] = {}  # (column, line) -> baseline
         for run in band:
-            lines.setdefault((_nearest(run, columns), run.line), run.base)
+            lines.setdefault((nearest(run, columns), run.line), run.base)
         inside.extend(b - a for (ka, a), (kb, b) in pairwise(sorted(lines.items())) if ka[0] == kb[0])
     own = [step for step in (*inside, *steps) if step > MIN_STEP_SHARE * body]
     if any(step > MIN_STEP_SHARE * body for step in inside) or (own and max(own) > ROW_STEP_SLACK * min(own)):
@@ -268,8 +223,8 @@ def _table(rows: list[list[Run]], columns: Sequence[tuple[float, float]]) -> Tab
     for row in rows:
         by_column: list[list[Run]] = [[] for _ in columns]
         for run in row:
-            spanned = _spanned(run, columns) or [_nearest(run, columns)]
-            by_column[spanned[0]].append(run)
+            under = spanned(run, columns) or [nearest(run, columns)]
+            by_column[under[0]].append(run)
         cells.append(tuple(_cell(c) for c in by_column))
         spans.append((min(r.line for r in row), max(r.line for r in row)))
     return Table(tuple(cells), tuple(spans), len(columns))
