@@ -28,15 +28,17 @@ def without_running_text(pages: Sequence[Page]) -> list[list[Run]]:
     edge = [_margin_lines(p) for p in pages]
     runs: Counter[tuple[str, int]] = Counter()
     lines_seen: Counter[tuple[str, int]] = Counter()
-    for page, lines in zip(pages, edge, strict=True):
-        runs.update({_place(r) for r in page.runs if r.line in lines})
-        lines_seen.update(set(_line_places(page, lines).values()))
+    places = [_line_places(page, lines) for page, lines in zip(pages, edge, strict=True)]
+    for page, lines, line_places in zip(pages, edge, places, strict=True):
+        runs.update({_place(r.text, r.base) for r in page.runs if r.line in lines})
+        lines_seen.update(set(line_places.values()))
     least = max(2, MIN_REPEAT_SHARE * len(pages))
     kept: list[list[Run]] = []
-    for page, lines in zip(pages, edge, strict=True):
-        repeated = {line for line, place in _line_places(page, lines).items() if lines_seen[place] >= least}
+    for page, lines, line_places in zip(pages, edge, places, strict=True):
+        repeated = {line for line, place in line_places.items() if lines_seen[place] >= least}
         kept.append([r for r in page.runs if r.line not in lines or not (
-            r.line in repeated or runs[_place(r)] >= least or _page_number(r.text, page.number))])
+            r.line in repeated or runs[_place(r.text, r.base)] >= least
+            or _page_number(r.text, page.number))])
     return kept
 
 
@@ -48,8 +50,7 @@ def _line_places(page: Page, lines: set[int]) -> dict[int, tuple[str, int]]:
         if run.line in lines:
             texts.setdefault(run.line, []).append(run.text)
             bases.setdefault(run.line, run.base)
-    return {line: (_DIGITS.sub("#", unspaced("".join(parts))), round(bases[line] / 2))
-            for line, parts in texts.items()}
+    return {line: _place(unspaced("".join(parts)), bases[line]) for line, parts in texts.items()}
 
 
 def _page_number(text: str, number: int) -> bool:
@@ -72,6 +73,7 @@ def _margin_lines(page: Page) -> set[int]:
     return found
 
 
-def _place(run: Run) -> tuple[str, int]:
-    return _DIGITS.sub("#", run.text), round(run.base / 2)
+def _place(text: str, base: float) -> tuple[str, int]:
+    """Where a run or a line stands, and what it says with its digits aside ("3/8" as "#/#")."""
+    return _DIGITS.sub("#", text), round(base / 2)
 

@@ -124,8 +124,9 @@ def _table_at(lines: list[list[Run]], i: int, line_step: float, rules: Sequence[
     body = lines[begin:end]
     if sum(len(line) >= MIN_COLUMNS for line in body) < least:
         return None
-    rows = _rows(body, line_step, rules)
-    return _table(rows, apart(columns_of([r for line in body for r in line]), rows)), begin, end
+    extents = columns_of([r for line in body for r in line])
+    rows = _rows(body, line_step, rules, extents)
+    return _table(rows, apart(extents, rows)), begin, end
 
 
 def _heads(line: Sequence[Run], below: Sequence[Run], header: Sequence[Run],
@@ -144,8 +145,8 @@ def _step(above: Sequence[Run], below: Sequence[Run]) -> float:
     return min(r.base for r in below) - max(r.base for r in above)
 
 
-def _rows(lines: Sequence[Sequence[Run]], line_step: float,
-          rules: Sequence[float]) -> list[list[Run]]:
+def _rows(lines: Sequence[Sequence[Run]], line_step: float, rules: Sequence[float],
+          columns: Sequence[tuple[float, float]]) -> list[list[Run]]:
     """The table's runs grouped into rows (see the module's reasons)."""
     runs = [r for line in lines for r in line]
     top, bottom = min(r.base - r.size for r in runs), max(r.base for r in runs)
@@ -165,8 +166,8 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
             bands.append([run])
             band_bottom = 0.0
         band_bottom = max(band_bottom, run.base + DESCENT * run.size)
-    steps = [min(r.base for r in below) - max(r.base for r in above) for above, below in pairwise(bands)]
-    spacing = _spacing(bands, steps, line_step * bands[0][0].size)
+    steps = [_step(above, below) for above, below in pairwise(bands)]
+    spacing = _spacing(bands, steps, line_step * bands[0][0].size, columns)
     body_steps = steps[1:]  # the header may stand apart from its rows
     at_spacing = sum(step <= ROW_STEP_SLACK * spacing for step in body_steps)
     if len(body_steps) >= MIN_UNPADDED_STEPS and at_spacing >= UNPADDED_SHARE * len(body_steps):
@@ -175,7 +176,7 @@ def _rows(lines: Sequence[Sequence[Run]], line_step: float,
         # rows). Every band is a row, but one that leaves the first column empty goes on the row
         # above (the first column's extent, not its left edge: a cell's text starts a point or
         # so apart from the next one's).
-        first_column = columns_of(runs)[0][1] + GUTTER_SLACK
+        first_column = columns[0][1] + GUTTER_SLACK
         grouped = []
         for band in bands:
             if grouped and all(r.x0 > first_column for r in band) and not _header_ends(grouped, band):
@@ -198,13 +199,13 @@ def _header_ends(grouped: Sequence[Sequence[Run]], band: Sequence[Run]) -> bool:
     return len(grouped) == 1 and all(r.bold for r in grouped[0]) and not all(r.bold for r in band)
 
 
-def _spacing(bands: Sequence[Sequence[Run]], steps: Sequence[float], body: float) -> float:
+def _spacing(bands: Sequence[Sequence[Run]], steps: Sequence[float], body: float,
+             columns: Sequence[tuple[float, float]]) -> float:
     """The table's own line spacing, in points, where the table shows it (a table's line height is
     its own, often tighter than the body's): the step between two lines of one cell, that is two
     lines in one column of one band (a row whose cells are centred), or, between bands, the
     smaller of two kinds of step (wrapped lines and padded rows). Without such evidence, the
     body's: every step may hold a row's padding."""
-    columns = columns_of([r for band in bands for r in band])
     inside: list[float] = []
     for band in bands:
         lines: dict[tuple[int, int], float] = {}  # (column, line) -> baseline
